@@ -1,0 +1,55 @@
+/**
+ * Deadline parsing (gorilla's time.Time → Date | ms-epoch | null) and a one-shot timer that can
+ * be moved without allocating a new one per read or write.
+ */
+import type { Deadline } from "../types.js";
+
+/**
+ * Normalizes a {@link Deadline} to ms since the epoch; 0 means none (Go's zero time).
+ * @throws RangeError for NaN or an invalid Date.
+ */
+export function toDeadlineMs(t: Deadline | undefined): number {
+  if (t === null || t === undefined) return 0;
+  const ms = t instanceof Date ? t.getTime() : t;
+  if (typeof ms !== "number" || Number.isNaN(ms)) throw new RangeError("websocket: invalid deadline");
+  return ms;
+}
+
+/**
+ * A movable unref'd timer: `set(at)` arms it for an absolute time, `clear()` disarms it.
+ * Used for read/write deadlines so that an idle conn with a deadline holds at most one timer.
+ */
+export class DeadlineTimer {
+  #timer: NodeJS.Timeout | undefined;
+  #at = 0;
+  readonly #fire: () => void;
+  constructor(fire: () => void) {
+    this.#fire = fire;
+  }
+  /** The armed time in ms since the epoch, 0 when none. */
+  get at(): number {
+    return this.#at;
+  }
+  /** True when a deadline is set and has passed. */
+  expired(now = Date.now()): boolean {
+    return this.#at !== 0 && now >= this.#at;
+  }
+  set(at: number): void {
+    this.clear();
+    this.#at = at;
+    if (at === 0) return;
+    // setTimeout's delay is a 32-bit signed int; far deadlines re-arm on fire.
+    const delay = Math.min(Math.max(at - Date.now(), 0), 0x7fffffff);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (Date.now() >= this.#at) this.#fire();
+      else this.set(this.#at);
+    }, delay);
+    this.#timer.unref();
+  }
+  clear(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#at = 0;
+  }
+}

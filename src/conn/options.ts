@@ -1,0 +1,108 @@
+/**
+ * newConn options (API §4): validation, defaults, and construction of the compression pair.
+ */
+import type { Duplex } from "node:stream";
+import {
+  DEFAULT_READ_BUFFER_SIZE,
+  DEFAULT_READ_LIMIT,
+  DEFAULT_WRITE_BUFFER_SIZE,
+  DEFAULT_WRITE_HIGH_WATER_MARK,
+} from "../constants.js";
+import type { BufferPool, KeepAliveOptions } from "../types.js";
+import {
+  createPerMessageDeflate,
+  validateCompressionOptions,
+  type CompressionOptions,
+  type MessageDeflater,
+  type MessageInflater,
+  type NegotiatedCompression,
+  type ZlibLimiter,
+} from "../extensions/compression.js";
+import { validateKeepAlive } from "./keepalive.js";
+import { validateReadLimit } from "./validate.js";
+import type { DeflateParams } from "./prepared-message.js";
+
+/** Options of {@link newConn} (API §4). */
+export interface NewConnOptions {
+  /** Role: a server expects masked frames and sends unmasked ones. */
+  server: boolean;
+  /** The negotiated subprotocol; "" or absent for none. */
+  subprotocol?: string;
+  /** Bytes already read past the handshake; the first bytes the conn parses. */
+  head?: Uint8Array;
+  /** What the handshake agreed for permessage-deflate; absent or null = none. */
+  compression?: NegotiatedCompression | null;
+  /** level, memLevel, windowBits, threshold, concurrency. */
+  compressionOptions?: CompressionOptions;
+  readBufferSize?: number;
+  writeBufferSize?: number;
+  writeBufferPool?: BufferPool;
+  writeHighWaterMark?: number;
+  readLimit?: number;
+  keepAlive?: KeepAliveOptions;
+  /** @internal The Upgrader's or Dialer's zlib job limiter. */
+  zlibLimiter?: ZlibLimiter;
+}
+
+/** Validated options with defaults applied. */
+export interface ResolvedConnOptions {
+  server: boolean;
+  subprotocol: string;
+  head: Uint8Array | undefined;
+  readBufferSize: number;
+  writeBufferSize: number;
+  writeBufferPool: BufferPool | undefined;
+  writeHighWaterMark: number;
+  readLimit: number;
+  keepAlive: KeepAliveOptions | undefined;
+  deflater: MessageDeflater | null;
+  inflater: MessageInflater | null;
+  deflateParams: DeflateParams | null;
+  threshold: number;
+}
+
+/** Checks a buffer size option: 0 or absent means the default. */
+export function sizeOption(name: string, v: number | undefined, def: number): number {
+  if (v === undefined || v === 0) return def;
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw new RangeError(`websocket: invalid ${name}`);
+  return v;
+}
+
+/** Validates newConn options. @throws TypeError / RangeError */
+export function resolveConnOptions(o: NewConnOptions): ResolvedConnOptions {
+  if (typeof o !== "object" || o === null || typeof o.server !== "boolean") {
+    throw new TypeError("websocket: newConn options must say server: true or false");
+  }
+  const pool = o.writeBufferPool;
+  if (pool !== undefined && (typeof pool.get !== "function" || typeof pool.put !== "function")) {
+    throw new TypeError("websocket: writeBufferPool must have get() and put()");
+  }
+  let deflater: MessageDeflater | null = null;
+  let inflater: MessageInflater | null = null;
+  let deflateParams: DeflateParams | null = null;
+  const copts = validateCompressionOptions(o.compressionOptions);
+  if (o.compression) {
+    const pair = createPerMessageDeflate(o.compression, o.compressionOptions, o.server, o.zlibLimiter);
+    deflater = pair.deflater;
+    inflater = pair.inflater;
+    const ours = o.server ? o.compression.serverMaxWindowBits : o.compression.clientMaxWindowBits;
+    deflateParams = { level: copts.level, memLevel: copts.memLevel, windowBits: Math.min(copts.windowBits, ours) };
+  }
+  return {
+    server: o.server,
+    subprotocol: o.subprotocol ?? "",
+    head: o.head,
+    readBufferSize: sizeOption("readBufferSize", o.readBufferSize, DEFAULT_READ_BUFFER_SIZE),
+    writeBufferSize: sizeOption("writeBufferSize", o.writeBufferSize, DEFAULT_WRITE_BUFFER_SIZE),
+    writeBufferPool: pool,
+    writeHighWaterMark: sizeOption("writeHighWaterMark", o.writeHighWaterMark, DEFAULT_WRITE_HIGH_WATER_MARK),
+    readLimit: o.readLimit === undefined ? DEFAULT_READ_LIMIT : validateReadLimit(o.readLimit),
+    keepAlive: validateKeepAlive(o.keepAlive),
+    deflater,
+    inflater,
+    deflateParams,
+    threshold: copts.threshold,
+  };
+}
+
+export type { Duplex };

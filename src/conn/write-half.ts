@@ -1,0 +1,312 @@
+/**
+ * The write half of a Conn: one queue of data writes in call order (never interleaved), control
+ * frames between frames, early settlement below writeHighWaterMark, compression, write deadline
+ * and the sticky write error. Frames are built by the pure Sender; bytes go to the transport.
+ */
+import { Sender } from "../protocol/sender.js";
+import type { MaskKeySource } from "../protocol/mask.js";
+import { CloseSentError, TimeoutError } from "../errors.js";
+import type { MessageDeflater } from "../extensions/compression.js";
+import type { SocketTransport } from "../transport/socket-transport.js";
+import type { DataMessageType } from "../constants.js";
+import { DeadlineTimer } from "./deadline.js";
+import { PreparedMessage, type DeflateParams } from "./prepared-message.js";
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** A queued unit of the data queue. `start` runs when the queue reaches it. */
+export interface Job {
+  /** Runs the job; returns a promise while it holds the queue (deflate, an open writer). */
+  start(): void | Promise<void>;
+  reject(err: Error): void;
+}
+
+interface FlushWaiter {
+  batch: number;
+  resolve(): void;
+  reject(err: Error): void;
+  data: boolean;
+}
+
+/** A control frame held while the socket is over the high-water mark. */
+interface HeldControl {
+  op: 8 | 9 | 10;
+  payload: Buffer;
+  resolve(): void;
+  reject(e: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+/** Write side of a Conn. */
+export class WriteHalf {
+  readonly sender: Sender;
+  readonly transport: SocketTransport;
+  readonly hwm: number;
+  readonly #onCloseSent: () => void;
+  deflater: MessageDeflater | null;
+  /** What our deflater compresses with; the PreparedMessage cache key. */
+  deflateParams: DeflateParams | null = null;
+  readonly server: boolean;
+  compress = true;
+  threshold: number;
+  #queue: Job[] = [];
+  #busy = false;
+  #error: Error | null = null;
+  #waiters: FlushWaiter[] = [];
+  #pong: Buffer | null = null;
+  #controls: HeldControl[] = [];
+  readonly deadline = new DeadlineTimer(() => this.#timeout());
+
+  constructor(transport: SocketTransport, o: { server: boolean; hwm: number; maskKeys?: MaskKeySource; deflater: MessageDeflater | null; threshold: number; onCloseSent: () => void }) {
+    this.transport = transport;
+    this.sender = new Sender({ server: o.server, maskKeys: o.maskKeys });
+    this.hwm = o.hwm;
+    this.server = o.server;
+    this.deflater = o.deflater;
+    this.threshold = o.threshold;
+    this.#onCloseSent = o.onCloseSent;
+  }
+
+  /** The sticky write error, if any. */
+  get error(): Error | null {
+    return this.#error;
+  }
+  /** Bytes in our queues plus the socket's unsent bytes (API §4.7 bufferedAmount). */
+  get bufferedAmount(): number {
+    let n = this.transport.writableLength;
+    for (const c of this.#controls) n += c.payload.length + 2;
+    return n;
+  }
+
+  /** Returns the error a new data write must fail with, if any. */
+  check(): Error | null {
+    if (this.sender.closeSent) return new CloseSentError();
+    if (this.#error !== null) return this.#error;
+    if (this.deadline.expired()) return this.fail(new TimeoutError("websocket: write timeout"));
+    return null;
+  }
+
+  // ---- data queue -------------------------------------------------------------------------
+
+  /**
+   * Writes one whole message. Fast path: nothing queued and the socket below the high-water
+   * mark → frames go out now and the shared resolved promise is returned (no allocation).
+   */
+  writeMessage(type: DataMessageType, payload: Buffer, callerOwned: boolean): Promise<void> {
+    const err = this.check();
+    if (err !== null) return Promise.reject(err);
+    const compress = this.deflater !== null && this.compress && payload.length >= this.threshold;
+    if (!compress && !this.#busy && this.#queue.length === 0 && this.transport.writableLength <= this.hwm) {
+      return this.#sendData(type, payload, true, false, callerOwned);
+    }
+    return this.enqueue((resolve, reject) => ({
+      start: () => {
+        if (!compress) return this.#sendData(type, payload, true, false, callerOwned).then(resolve, reject);
+        return this.deflater!.deflate(payload, true).then(
+          (out: Buffer) => this.#sendData(type, out, true, true, false).then(resolve, reject),
+          (e: Error) => reject(this.fail(e)),
+        );
+      },
+      reject,
+    }));
+  }
+
+  /** Queues a job built by `make`; the returned promise settles when the job does. */
+  enqueue<T = void>(make: (resolve: (v: T) => void, reject: (e: Error) => void) => Job): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push(make(resolve, reject));
+      this.pump();
+    });
+  }
+
+  /** Runs queued jobs while the socket is below the high-water mark. */
+  pump(): void {
+    while (!this.#busy && this.#queue.length > 0) {
+      const err = this.#error ?? (this.sender.closeSent ? new CloseSentError() : null);
+      if (err !== null) {
+        for (const j of this.#queue.splice(0)) j.reject(err);
+        return;
+      }
+      if (this.transport.writableLength > this.hwm) return; // resumed by onFlush
+      const job = this.#queue.shift()!;
+      const p = job.start();
+      if (p !== undefined) {
+        this.#busy = true;
+        p.finally(() => {
+          this.#busy = false;
+          this.pump();
+        });
+      }
+    }
+  }
+
+  /**
+   * Hands one data frame to the socket and returns a promise that settles per API §4.3: once
+   * handed over, bufferedAmount ≤ writeHighWaterMark, and the caller's bytes are no longer needed.
+   */
+  #sendData(type: DataMessageType, payload: Buffer, fin: boolean, compressed: boolean, callerOwned: boolean): Promise<void> {
+    let frames: Uint8Array[];
+    try {
+      frames = this.sender.dataFrame(type, payload, fin, compressed);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const batch = this.transport.write(frames);
+    // The serializer passes large unmasked payloads to the socket uncopied; then the caller may
+    // only reuse its buffer after the socket flushed it.
+    const last = frames[frames.length - 1]!;
+    const aliased = callerOwned && payload.length > 0 && last.buffer === payload.buffer;
+    if (!aliased && this.transport.writableLength <= this.hwm) return RESOLVED;
+    return this.#waitFlush(aliased ? batch : 0, true);
+  }
+
+  /** Sends a frame for a MessageWriter (which holds the queue). */
+  sendFrame(type: DataMessageType, payload: Buffer, fin: boolean, compressed: boolean, callerOwned: boolean): Promise<void> {
+    const err = this.#error ?? (this.sender.closeSent && !this.sender.messageOpen ? new CloseSentError() : null);
+    if (err !== null) return Promise.reject(err);
+    return this.#sendData(type, payload, fin, compressed, callerOwned);
+  }
+
+  #waitFlush(batch: number, data: boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.push({ batch, resolve, reject, data });
+    });
+  }
+
+  /** The transport flushed a batch: settle waiters, send held control frames, resume the queue. */
+  onFlush(): void {
+    const t = this.transport;
+    const below = t.writableLength <= this.hwm;
+    if (this.#waiters.length > 0) {
+      const keep: FlushWaiter[] = [];
+      for (const w of this.#waiters) {
+        if (t.flushed >= w.batch && below) w.resolve();
+        else keep.push(w);
+      }
+      this.#waiters = keep;
+    }
+    if (below) {
+      this.#flushControls();
+      this.pump();
+    }
+  }
+
+  // ---- control frames ---------------------------------------------------------------------
+
+  /**
+   * Sends a control frame ahead of queued data, between frames. Held (with its deadline) only
+   * while the socket is over the high-water mark. Payload is copied: it is at most 125 bytes.
+   */
+  writeControl(op: 8 | 9 | 10, payload: Buffer, deadlineMs: number): Promise<void> {
+    if (this.sender.closeSent) return Promise.reject(new CloseSentError());
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.transport.writableLength <= this.hwm && this.#controls.length === 0) {
+      this.#sendControl(op, payload);
+      return RESOLVED;
+    }
+    return new Promise<void>((resolve, reject) => {
+      const c: HeldControl = { op, payload: Buffer.from(payload), resolve, reject };
+      if (deadlineMs !== 0) {
+        c.timer = setTimeout(() => {
+          const i = this.#controls.indexOf(c);
+          if (i >= 0) this.#controls.splice(i, 1);
+          reject(new TimeoutError("websocket: write timeout"));
+        }, Math.max(0, deadlineMs - Date.now()));
+        c.timer.unref();
+      }
+      this.#controls.push(c);
+    });
+  }
+
+  /** Default ping handler's pong: sent now, or held in a single slot (newest wins, RFC 6455 §5.5.3). */
+  queuePong(payload: Buffer): void {
+    if (this.#error !== null || this.sender.closeSent) return;
+    if (this.transport.writableLength <= this.hwm && this.#controls.length === 0) this.#sendControl(10, payload);
+    else this.#pong = Buffer.from(payload);
+  }
+
+  #sendControl(op: 8 | 9 | 10, payload: Buffer): void {
+    this.transport.write(this.sender.controlFrame(op, payload.length > 0 ? Buffer.from(payload) : payload));
+    if (op === 8) {
+      this.#pong = null;
+      this.#onCloseSent();
+      this.pump(); // fails queued data writes with CloseSentError
+    }
+  }
+
+  #flushControls(): void {
+    while (this.#controls.length > 0 && this.transport.writableLength <= this.hwm) {
+      const c = this.#controls.shift()!;
+      if (c.timer !== undefined) clearTimeout(c.timer);
+      if (this.#error !== null) c.reject(this.#error);
+      else if (this.sender.closeSent) c.reject(new CloseSentError());
+      else {
+        this.#sendControl(c.op, c.payload);
+        c.resolve();
+      }
+    }
+    if (this.#pong !== null && this.#controls.length === 0 && this.transport.writableLength <= this.hwm) {
+      const p = this.#pong;
+      this.#pong = null;
+      if (this.#error === null && !this.sender.closeSent) this.#sendControl(10, p);
+    }
+  }
+
+  /** Sends a close frame now, ahead of everything and regardless of the high-water mark. */
+  forceClose(payload: Buffer): void {
+    if (this.sender.closeSent || this.#error !== null || this.transport.closed) return;
+    this.#sendControl(8, payload);
+  }
+
+  /** Queues a close frame behind the data writes already queued (shutdown). */
+  enqueueClose(payload: Buffer): Promise<void> {
+    return this.enqueue((resolve, reject) => ({
+      start: () => {
+        this.#sendControl(8, payload);
+        resolve();
+      },
+      reject,
+    }));
+  }
+
+  /** Queues a prepared message: its cached frames go out when the queue reaches it. */
+  writePrepared(pm: PreparedMessage): Promise<void> {
+    if (!(pm instanceof PreparedMessage)) return Promise.reject(new TypeError("websocket: not a PreparedMessage"));
+    if (pm.messageType >= 8) return this.writeControl(pm.messageType as 8 | 9 | 10, pm.payload, 0);
+    const err = this.check();
+    if (err !== null) return Promise.reject(err);
+    return this.enqueue((resolve, reject) => ({
+      start: () => {
+        const d = this.deflater !== null && this.compress && pm.payload.length >= this.threshold ? this.deflateParams : null;
+        this.transport.write(pm.frames(this.sender, this.server, d));
+        // The shared compressed form was made without our history, and the peer's inflater keeps
+        // appending to its window, so our context must restart too (API §6).
+        if (d !== null) this.deflater!.reset();
+        if (this.transport.writableLength <= this.hwm) resolve();
+        else this.#waitFlush(0, true).then(resolve, reject);
+      },
+      reject,
+    }));
+  }
+
+  // ---- failure ----------------------------------------------------------------------------
+
+  /** Makes `err` the permanent write error and rejects everything pending. Returns it. */
+  fail(err: Error): Error {
+    if (this.#error !== null) return this.#error;
+    this.#error = err;
+    this.deadline.clear();
+    for (const w of this.#waiters.splice(0)) w.reject(err);
+    for (const c of this.#controls.splice(0)) {
+      if (c.timer !== undefined) clearTimeout(c.timer);
+      c.reject(err);
+    }
+    for (const j of this.#queue.splice(0)) j.reject(err);
+    return err;
+  }
+
+  #timeout(): void {
+    // gorilla: a write that misses its deadline leaves the conn corrupt for writing.
+    if (this.#busy || this.#queue.length > 0 || this.#waiters.some((w) => w.data)) this.fail(new TimeoutError("websocket: write timeout"));
+  }
+}

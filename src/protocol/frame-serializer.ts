@@ -1,0 +1,92 @@
+// Serializes frames: header + payload, masked into a fresh buffer for clients. Stateless.
+// Pure: never touches a socket or a timer.
+import { Buffer } from "node:buffer";
+import { encodeFrameHeader, headerSize } from "./frame-header.js";
+import { maskCopy, type MaskKeySource } from "./mask.js";
+
+// Unmasked payloads up to this size are copied behind the header, so the socket gets one buffer
+// (one writev entry) instead of two; bigger ones are passed through uncopied.
+const MERGE_MAX = 1024;
+// Masked payloads from this size get a frame aligned to them (one extra view; see writeFrame).
+const ALIGN_MIN = 4096;
+
+/** A frame to serialize; see {@link serializeFrame}. */
+export interface Frame {
+  /** FIN bit: last frame of its message. */
+  fin: boolean;
+  /** RSV1 bit: first frame of a compressed message (default false). */
+  rsv1?: boolean;
+  /** 4-bit opcode. */
+  opcode: number;
+  /** Payload bytes; never modified. */
+  payload: Uint8Array;
+  /** 4-byte masking key for a client frame; null/absent for a server frame. */
+  maskKey?: Uint8Array | null;
+}
+
+/**
+ * Serializes one frame. gorilla: the framing half of `messageWriter.flushFrame` / `WriteControl`.
+ * No rule is checked here (that is {@link Sender}'s job).
+ * @param f - the frame
+ * @returns the wire bytes. Unmasked: `[header, payload]` with `payload` the caller's own bytes, or,
+ *   for payloads up to 1 KiB, one merged buffer. Masked: one new buffer holding the header and a
+ *   masked copy of the payload; the caller's payload is never mutated.
+ */
+export function serializeFrame(f: Frame): Uint8Array[] {
+  return writeFrame(f.fin, f.rsv1 === true, f.opcode, f.payload, f.maskKey ?? null, null);
+}
+
+const key = new Uint8Array(4);
+
+/**
+ * {@link serializeFrame} with positional arguments and an optional key source, so the
+ * {@link Sender}'s path allocates no frame object and no key (the key is drawn straight into
+ * a scratch array and the header).
+ * @param fin - FIN bit
+ * @param rsv1 - RSV1 bit
+ * @param opcode - 4-bit opcode
+ * @param payload - payload bytes; never modified
+ * @param maskKey - 4-byte masking key, or null
+ * @param keys - when `maskKey` is null: draws the key from here (client); null = unmasked (server)
+ * @returns the wire bytes, as for {@link serializeFrame}
+ */
+export function writeFrame(
+  fin: boolean,
+  rsv1: boolean,
+  opcode: number,
+  payload: Uint8Array,
+  maskKey: Uint8Array | null,
+  keys: MaskKeySource | null,
+): Uint8Array[] {
+  const n = payload.length;
+  if (maskKey === null && keys === null) {
+    const h = headerSize(n, false);
+    if (n > MERGE_MAX) {
+      const head = Buffer.allocUnsafe(h);
+      encodeFrameHeader(head, 0, fin, rsv1, opcode, n, null);
+      return [head, payload];
+    }
+    const out = Buffer.allocUnsafe(h + n);
+    encodeFrameHeader(out, 0, fin, rsv1, opcode, n, null);
+    out.set(payload, h);
+    return [out];
+  }
+  if (maskKey === null) {
+    keys!.nextInto(key, 0);
+    maskKey = key;
+  }
+  const h = headerSize(n, true);
+  let out: Buffer;
+  if (n < ALIGN_MIN) {
+    out = Buffer.allocUnsafe(h + n);
+  } else {
+    // Start the frame so that its payload has the source's alignment mod 8: maskCopy can then
+    // read and write 64-bit lanes in one pass instead of memcpy + mask in place (1 MiB: ~1.6× faster).
+    const base = Buffer.allocUnsafe(h + n + 7);
+    const shift = (payload.byteOffset - base.byteOffset - h) & 7;
+    out = base.subarray(shift, shift + h + n);
+  }
+  encodeFrameHeader(out, 0, fin, rsv1, opcode, n, maskKey);
+  maskCopy(payload, out, h, maskKey);
+  return [out];
+}

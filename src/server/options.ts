@@ -1,0 +1,145 @@
+/**
+ * UpgraderOptions (API.md §2): the options type, its validation (TypeError / RangeError) and the
+ * copy with defaults applied (§9) that an Upgrader keeps. No I/O.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import type { Http2ServerRequest } from "node:http2";
+import type { HandshakeError } from "../errors.js";
+import {
+  DEFAULT_READ_BUFFER_SIZE, DEFAULT_READ_LIMIT, DEFAULT_WRITE_BUFFER_SIZE, DEFAULT_WRITE_HIGH_WATER_MARK,
+} from "../constants.js";
+import type { BufferPool, KeepAliveOptions } from "../types.js";
+import { validateCompressionOptions, type CompressionOptions } from "../extensions/compression.js";
+import { isValidSubprotocol } from "../handshake/subprotocols.js";
+
+/** A request the Upgrader accepts: HTTP/1.1, or HTTP/2 through the compatibility API. */
+export type UpgradeRequest = IncomingMessage | Http2ServerRequest;
+
+/** What an `error` hook returns: the answer to send instead of the default one. */
+export interface ErrorResponse {
+  headers?: OutgoingHttpHeaders;
+  body?: string | Uint8Array;
+}
+
+/** Options of {@link Upgrader} (gorilla: the fields of `Upgrader`). Copied at construction. */
+export interface UpgraderOptions {
+  /** ms from `upgrade()` until the 101 is handed to the socket; 0 = none (gorilla `HandshakeTimeout`). Default 0. */
+  handshakeTimeout?: number;
+  /** Max unread received bytes before the socket is paused (gorilla `ReadBufferSize`). Default 65536. */
+  readBufferSize?: number;
+  /** Frame size of `nextWriter` (gorilla `WriteBufferSize`). Default 16384. */
+  writeBufferSize?: number;
+  /** Pool of write buffers (gorilla `WriteBufferPool`). */
+  writeBufferPool?: BufferPool;
+  /** Unsent bytes above which write promises wait. Default 65536. */
+  writeHighWaterMark?: number;
+  /** Supported subprotocols, most preferred first (gorilla `Subprotocols`). */
+  subprotocols?: string[];
+  /** Builds the HTTP error answer (gorilla `Error`); the status is fixed. */
+  error?: (req: UpgradeRequest, status: number, err: HandshakeError) => ErrorResponse | void;
+  /** Decides whether the request's origin is acceptable (gorilla `CheckOrigin`); may be async. Default same-origin. */
+  checkOrigin?: (req: UpgradeRequest) => boolean | Promise<boolean>;
+  /** Accept permessage-deflate when offered (gorilla `EnableCompression`). Default false. */
+  enableCompression?: boolean;
+  /** permessage-deflate parameters (API.md §5). */
+  compression?: CompressionOptions;
+  /** Max message size in bytes after inflation; 0 = none. Default 64 MiB. */
+  readLimit?: number;
+  /** Built-in keepalive (API.md §4.8). Default off. */
+  keepAlive?: KeepAliveOptions;
+}
+
+/** The Upgrader's private copy of its options, defaults applied. */
+export interface ResolvedUpgraderOptions {
+  handshakeTimeout: number;
+  readBufferSize: number;
+  writeBufferSize: number;
+  writeBufferPool: BufferPool | undefined;
+  writeHighWaterMark: number;
+  subprotocols: readonly string[] | undefined;
+  error: UpgraderOptions["error"];
+  checkOrigin: UpgraderOptions["checkOrigin"];
+  enableCompression: boolean;
+  compression: CompressionOptions | undefined;
+  readLimit: number;
+  keepAlive: KeepAliveOptions | undefined;
+}
+
+// setTimeout's largest delay; larger values fire at once (with a warning) in node.
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+function size(o: Record<string, unknown>, name: string, dflt: number, zeroIsDefault: boolean): number {
+  const v = o[name];
+  if (v === undefined) return dflt;
+  if (typeof v !== "number") throw new TypeError(`websocket: ${name} must be a number`);
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`websocket: invalid ${name}: ${v}`);
+  return v === 0 && zeroIsDefault ? dflt : v;
+}
+
+function fn<T>(o: Record<string, unknown>, name: string): T | undefined {
+  const v = o[name];
+  if (v !== undefined && typeof v !== "function") throw new TypeError(`websocket: ${name} must be a function`);
+  return v as T | undefined;
+}
+
+function keepAliveOf(v: unknown): KeepAliveOptions | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "object" || v === null) throw new TypeError("websocket: keepAlive must be an object");
+  const { interval, timeout } = v as Record<string, unknown>;
+  if (typeof interval !== "number" || typeof timeout !== "number") {
+    throw new TypeError("websocket: keepAlive.interval and keepAlive.timeout must be numbers");
+  }
+  if (!(interval > 0 && interval <= MAX_TIMEOUT) || !(timeout > 0 && timeout <= MAX_TIMEOUT)) {
+    throw new RangeError("websocket: invalid keepAlive interval or timeout");
+  }
+  return { interval, timeout };
+}
+
+function subprotocolsOf(v: unknown): readonly string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw new TypeError("websocket: subprotocols must be an array of strings");
+  for (const p of v) {
+    if (typeof p !== "string") throw new TypeError("websocket: subprotocols must be an array of strings");
+    if (!isValidSubprotocol(p)) throw new TypeError(`websocket: invalid subprotocol: ${JSON.stringify(p)}`);
+  }
+  return Object.freeze([...(v as string[])]);
+}
+
+/**
+ * Validates and copies Upgrader options (API.md §0: "copied at construction").
+ * @throws TypeError for a value of the wrong kind, RangeError for one out of range.
+ */
+export function resolveUpgraderOptions(options: UpgraderOptions | undefined): ResolvedUpgraderOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null) throw new TypeError("websocket: Upgrader options must be an object");
+  const o = options as Record<string, unknown>;
+  const handshakeTimeout = size(o, "handshakeTimeout", 0, false);
+  if (handshakeTimeout > MAX_TIMEOUT) throw new RangeError(`websocket: invalid handshakeTimeout: ${handshakeTimeout}`);
+  const pool = o["writeBufferPool"];
+  if (pool !== undefined && (typeof pool !== "object" || pool === null || typeof (pool as BufferPool).get !== "function" ||
+      typeof (pool as BufferPool).put !== "function")) {
+    throw new TypeError("websocket: writeBufferPool must have get() and put()");
+  }
+  const enableCompression = o["enableCompression"] ?? false;
+  if (typeof enableCompression !== "boolean") throw new TypeError("websocket: enableCompression must be a boolean");
+  let compression = o["compression"] as CompressionOptions | undefined;
+  if (compression !== undefined) {
+    if (typeof compression !== "object" || compression === null) throw new TypeError("websocket: compression must be an object");
+    validateCompressionOptions(compression);
+    compression = { ...compression };
+  }
+  return {
+    handshakeTimeout,
+    readBufferSize: size(o, "readBufferSize", DEFAULT_READ_BUFFER_SIZE, true),
+    writeBufferSize: size(o, "writeBufferSize", DEFAULT_WRITE_BUFFER_SIZE, true),
+    writeBufferPool: pool as BufferPool | undefined,
+    writeHighWaterMark: size(o, "writeHighWaterMark", DEFAULT_WRITE_HIGH_WATER_MARK, true),
+    subprotocols: subprotocolsOf(o["subprotocols"]),
+    error: fn(o, "error"),
+    checkOrigin: fn(o, "checkOrigin"),
+    enableCompression,
+    compression,
+    readLimit: size(o, "readLimit", DEFAULT_READ_LIMIT, false),
+    keepAlive: keepAliveOf(o["keepAlive"]),
+  };
+}

@@ -1,0 +1,140 @@
+// Headless Chromium as an interop peer: spawns the system chromium (own PID, empty temp profile), drives it
+// with playwright-core over CDP, and runs test/peers/whatwg-peer.js in a page served from 127.0.0.1.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import type { ClientOptions, Op, OpenResult, OpResult, PeerClient } from "../peers/types.js";
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+}
+
+/** null when Chromium and playwright-core are usable, else why not. */
+export async function chromiumMissing(): Promise<string | null> {
+  if (!existsSync(chromiumPath())) return `${chromiumPath()} not found`;
+  try {
+    await import("playwright-core");
+  } catch {
+    return "playwright-core is not installed (npm install)";
+  }
+  return null;
+}
+
+/** Rejects with `what` unless `p` settles within ms. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+interface Session { proc: ChildProcess; browser: Browser; pages: Server; pageUrl: string; profile: string }
+let session: Promise<Session> | null = null;
+
+function servePages(dir: string): Promise<Server> {
+  const script = readFileSync(join(dir, "whatwg-peer.js"));
+  const html = '<!doctype html><meta charset="utf-8"><title>peer</title><script src="/whatwg-peer.js"></script>';
+  const server = createServer((req, res) => {
+    if (req.url === "/whatwg-peer.js") res.writeHead(200, { "content-type": "text/javascript" }).end(script);
+    else if (req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(html);
+    else res.writeHead(404).end();
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+async function launch(peersDir: string): Promise<Session> {
+  const { chromium } = await import("playwright-core");
+  const profile = mkdtempSync(join(tmpdir(), "silverback-chromium-"));
+  // playwright's launch() refuses --user-data-dir, so we start the browser ourselves (we own its PID)
+  // and attach over CDP; detached gives it a process group to kill with its renderers.
+  const proc = spawn(chromiumPath(), [...CHROMIUM_ARGS, `--user-data-dir=${profile}`,
+    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank"],
+  { stdio: ["ignore", "ignore", "pipe"], detached: true });
+  process.once("exit", () => killGroup(proc));   // last resort if the run dies before after() hooks
+  let stderr = "";
+  const endpoint = await within(new Promise<string>((resolve, reject) => {
+    proc.stderr!.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-8192);
+      const m = /DevTools listening on (ws:\/\/\S+)/.exec(stderr);
+      if (m) resolve(m[1]!);
+    });
+    proc.once("error", reject);
+    proc.once("exit", (code) => reject(new Error(`chromium exited (${code}): ${stderr}`)));
+  }), 30_000, "chromium start").catch((err) => {
+    killGroup(proc);
+    rmSync(profile, { recursive: true, force: true });
+    throw err;
+  });
+  const browser = await chromium.connectOverCDP(endpoint, { timeout: 30_000 });
+  const pages = await servePages(peersDir);
+  const pageUrl = `http://127.0.0.1:${(pages.address() as AddressInfo).port}/`;
+  return { proc, browser, pages, pageUrl, profile };
+}
+
+function killGroup(proc: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
+  if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+  try {
+    process.kill(-proc.pid, signal);
+  } catch {
+    proc.kill(signal);
+  }
+}
+
+/** Opens a page on the peer page server; the browser starts on first use and is shared. */
+export async function openPage(peersDir: string): Promise<{ page: Page; pageUrl: string }> {
+  session ??= launch(peersDir);
+  const s = await session;
+  const context = s.browser.contexts()[0] ?? (await s.browser.newContext());
+  const page = await context.newPage();
+  await page.goto(s.pageUrl, { timeout: 20_000 });
+  return { page, pageUrl: s.pageUrl };
+}
+
+/** A Chromium WebSocket client to url: the page's origin is the page server, not the ws server. */
+export async function startChromiumClient(peersDir: string, url: string, opts: ClientOptions = {}): Promise<PeerClient> {
+  const { page } = await openPage(peersDir);
+  const call = <T>(expr: string, ms: number) => within(page.evaluate(expr) as Promise<T>, ms, expr.slice(0, 60));
+  const open = await call<OpenResult>(`whatwgPeer.open(${JSON.stringify(url)}, ${JSON.stringify(opts.subprotocols ?? [])})`, 20_000);
+  return {
+    kind: "chromium",
+    open,
+    op: (o: Op) => call<OpResult>(`whatwgPeer.op(${JSON.stringify(o)})`, (o.timeout ?? 20_000) + 10_000),
+    async stop() {
+      await within(page.close(), 10_000, "page close").catch(() => {});
+    },
+  };
+}
+
+/** Closes the browser (CDP), then kills its process group by PID and removes the profile. */
+export async function closeChromium(): Promise<void> {
+  if (!session) return;
+  const pending = session;
+  session = null;
+  let s: Session;
+  try {
+    s = await pending;
+  } catch {
+    return;
+  }
+  const exited = new Promise<void>((resolve) => {
+    if (s.proc.exitCode !== null || s.proc.signalCode !== null) resolve();
+    else s.proc.once("exit", () => resolve());
+  });
+  // Over CDP, browser.close() only disconnects; the process group is ended by its PID.
+  await within(s.browser.close(), 10_000, "browser close").catch(() => {});
+  killGroup(s.proc, "SIGTERM");
+  await within(exited, 5_000, "chromium exit").catch(() => {});
+  killGroup(s.proc, "SIGKILL");
+  await new Promise<void>((resolve) => s.pages.close(() => resolve()));
+  rmSync(s.profile, { recursive: true, force: true });
+}
