@@ -27,6 +27,7 @@ const wsPure = require("ws") as WsModule;
 delete process.env["WS_NO_BUFFER_UTIL"];
 
 const ms = Number(process.argv.find((a) => a.startsWith("--ms="))?.slice(5) ?? 300);
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? ""; // e.g. --only=send
 const SIZES = [32, 1024, 64 * 1024, 1024 * 1024];
 const READ = 64 * 1024; // a typical socket read
 
@@ -114,11 +115,12 @@ function label(size: number): string {
   return (size >= 1 << 20 ? size / (1 << 20) + " MiB" : size >= 1024 ? size / 1024 + " KiB" : size + " B").padEnd(7);
 }
 
-for (const size of SIZES) await receiveCase(size, false, 0);
-for (const size of SIZES) await receiveCase(size, false, READ);
-for (const size of SIZES) await receiveCase(size, true, 0);
-for (const size of SIZES) await receiveCase(size, true, READ);
-for (const size of SIZES) await sendCase(size);
+if (only === "" || only === "receive") {
+  for (const text of [false, true]) {
+    for (const read of [0, READ]) for (const size of SIZES) await receiveCase(size, text, read);
+  }
+}
+if (only === "" || only === "send") for (const size of SIZES) await sendCase(size);
 
 const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`node ${process.version}, ${ms} ms per case and library; ops/s = frames per second`);

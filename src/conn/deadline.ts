@@ -16,7 +16,7 @@ export function toDeadlineMs(t: Deadline | undefined): number {
 }
 
 /**
- * A movable unref'd timer: `set(at)` arms it for an absolute time, `clear()` disarms it.
+ * A movable timer: `set(at)` arms it for an absolute time, `clear()` disarms it.
  * Used for read/write deadlines so that an idle conn with a deadline holds at most one timer.
  */
 export class DeadlineTimer {
@@ -45,7 +45,7 @@ export class DeadlineTimer {
       if (Date.now() >= this.#at) this.#fire();
       else this.set(this.#at);
     }, delay);
-    this.#timer.unref();
+
   }
   clear(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);

@@ -1,6 +1,6 @@
 /**
  * Built-in keepalive (API.md §4.8): an empty ping after `interval` ms without any received byte,
- * and failure when nothing arrives within `timeout` ms after it. One unref'd timer per conn.
+ * and failure when nothing arrives within `timeout` ms after it. One timer per conn, stopped on close.
  */
 import type { KeepAliveOptions } from "../types.js";
 
@@ -35,7 +35,7 @@ export class KeepAlive {
 
   #arm(ms: number): void {
     this.#timer = setTimeout(() => this.#tick(), ms);
-    this.#timer.unref();
+
   }
 
   #tick(): void {

@@ -2,7 +2,7 @@
 // Pure: never touches a socket or a timer.
 export { Opcode, isControl, isData, isKnownOpcode } from "./opcode.js";
 export { formatCloseMessage, isValidReceivedCloseCode, checkCloseForSend, parseClosePayload } from "./close-payload.js";
-export { maskBytes, maskRange, MaskKeySource } from "./mask.js";
+export { maskBytes, maskRange, maskCopy, MaskKeySource } from "./mask.js";
 export { type FrameHeader, MAX_HEADER_SIZE, headerSize, headerSizeFromSecondByte, encodeFrameHeader } from "./frame-header.js";
 export { FrameParser, type FrameParserOptions, HEADER_INCOMPLETE, HEADER_INVALID } from "./frame-parser.js";
 export { type Frame, serializeFrame, writeFrame } from "./frame-serializer.js";

@@ -5,6 +5,7 @@ import { randomFillSync } from "node:crypto";
 // Payloads shorter than this are masked byte by byte: setting up the 64-bit view costs more
 // than it saves (measured, Node 20 x64: see bench/core.bench.ts and the note in maskRange).
 const WORD_MIN = 32;
+const COPY_WORD_MIN = 128;
 
 // The 8-byte lane key is assembled byte-wise in `lane` and read back through `lane64`, so the
 // result is right on little- and big-endian hosts alike.
@@ -80,7 +81,7 @@ export function maskCopy(src: Uint8Array, dst: Uint8Array, dstStart: number, key
   const n = src.length;
   let i = 0;
   let d = dstStart;
-  if (n >= WORD_MIN) {
+  if (n >= COPY_WORD_MIN) {
     if (((src.byteOffset - dst.byteOffset - d) & 7) !== 0) {
       // Different alignments: no common 64-bit view. Native copy, then mask in place.
       dst.set(src, d);

@@ -7,21 +7,11 @@ import assert from "node:assert/strict";
 import type { Duplex } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
-import {
-  newConn,
-  type Conn,
-  type NewConnOptions,
-  TextMessage,
-  BinaryMessage,
-  PingMessage,
-  PongMessage,
-  CloseMessage,
-  CloseError,
-  CloseSentError,
-  TimeoutError,
-  PreparedMessage,
-  joinMessages,
-} from "../../src/index.js";
+import { newConn, type Conn, type NewConnOptions } from "../../src/conn/conn.js";
+import { TextMessage, BinaryMessage, PingMessage, PongMessage, CloseMessage } from "../../src/constants.js";
+import { CloseError, CloseSentError, TimeoutError } from "../../src/errors.js";
+import { PreparedMessage } from "../../src/conn/prepared-message.js";
+import { joinMessages } from "../../src/conn/join.js";
 
 /** Makes a connected pair of streams: [client side, server side]. */
 export type PairFactory = () => Promise<[Duplex, Duplex]>;

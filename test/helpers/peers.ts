@@ -99,11 +99,17 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** Ends a child: stdin closed, SIGTERM by PID, then SIGKILL by PID; each wait bounded. */
 async function stopChild(child: ChildProcess): Promise<void> {
+  const signal = (sig: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(child.pid, sig);
+    } catch { /* already gone */ }
+  };
   child.stdin?.end();
   if (await within(exited(child), 2_000, "exit").then(() => true, () => false)) return;
-  if (child.pid !== undefined) process.kill(child.pid, "SIGTERM");
+  signal("SIGTERM");
   if (await within(exited(child), 2_000, "exit").then(() => true, () => false)) return;
-  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, "SIGKILL");
+  signal("SIGKILL");
   await within(exited(child), 5_000, "exit after SIGKILL").catch(() => {});
 }
 
