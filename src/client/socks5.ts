@@ -28,7 +28,7 @@ function fail(reason: string, cause?: unknown): BadHandshakeError {
 /** Reads exact byte counts from a stream; rejects when it ends first. */
 class ExactReader {
   readonly #stream: Duplex;
-  #buf = Buffer.alloc(0);
+  #buf: Buffer = Buffer.alloc(0);
   #want = 0;
   #waiter: { resolve: (b: Buffer) => void; reject: (e: unknown) => void } | undefined;
   #ended: unknown;

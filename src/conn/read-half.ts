@@ -97,7 +97,14 @@ export class ReadHalf implements ReaderOwner {
   /** Processes events in order; async steps (inflate, async handlers) suspend the loop. */
   #run(events: ReadEvent[], i: number): void {
     for (; i < events.length; i++) {
-      const p = this.#handle(events[i]!);
+      let p: Promise<void> | void;
+      try {
+        p = this.#handle(events[i]!);
+      } catch (err) {
+        // A handler threw: its error becomes the permanent read error; nothing is sent (gorilla).
+        this.#fatal(err instanceof Error ? err : new Error(String(err)));
+        continue;
+      }
       if (p !== undefined) {
         this.#busy = true;
         this.#flow();

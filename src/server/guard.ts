@@ -85,19 +85,25 @@ export class HandshakeGuard {
     try {
       await this.race(new Promise<void>((resolve) => {
         s.once("finish", resolve);
+        // Discard what the client sent, so that closing sends FIN, not RST (which can make the
+        // client's kernel drop our answer before it is read).
+        s.resume();
         if (typeof answer === "function") answer(s);
         else s.end(answer);
       }));
     } catch {
       // The socket failed or the timer fired while flushing: the refusal still stands.
     }
-    this.release();
+    this.release(true);
     s.destroy();
     throw err;
   }
 
-  /** Stops watching: removes the listeners and the timer. Idempotent. */
-  release(): void {
+  /**
+   * Stops watching: removes the listeners and the timer. Idempotent. With `keepErrorListener`, a
+   * no-op 'error' listener stays so that a late socket error cannot crash the process.
+   */
+  release(keepErrorListener = false): void {
     if (this.#released) return;
     this.#released = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
@@ -105,8 +111,7 @@ export class HandshakeGuard {
     const s = this.#socket;
     s.removeListener("close", this.#onClose);
     s.removeListener("end", this.#onEnd);
-    // Keep a listener until the Conn has attached its own: an 'error' without one would crash.
     s.removeListener("error", this.#onError);
-    if (s.listenerCount("error") === 0) s.on("error", noop);
+    if (keepErrorListener && s.listenerCount("error") === 0) s.on("error", noop);
   }
 }

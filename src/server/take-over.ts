@@ -74,7 +74,7 @@ export function takeOverSocket(req: IncomingMessage, res: ServerResponse): Promi
   const parser = socket.parser;
   const release = (early: number): { socket: Duplex; early: number } => {
     // As node before 'upgrade': data now buffers in the socket until someone reads it.
-    socket.readableFlowing = null;
+    (socket as { readableFlowing: boolean | null }).readableFlowing = null;
     return { socket, early };
   };
   if (parser === undefined || parser === null) return Promise.resolve(release(0));

@@ -97,8 +97,8 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-/** Ends a child: stdin closed, SIGTERM by PID, then SIGKILL by PID; each wait bounded. */
-async function stopChild(child: ChildProcess): Promise<void> {
+/** Ends a child: stdin closed (clients leave on EOF), SIGTERM by PID, then SIGKILL by PID; each wait bounded. */
+async function stopChild(child: ChildProcess, endsOnEof = true): Promise<void> {
   const signal = (sig: NodeJS.Signals) => {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
@@ -106,7 +106,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
     } catch { /* already gone */ }
   };
   child.stdin?.end();
-  if (await within(exited(child), 2_000, "exit").then(() => true, () => false)) return;
+  if (endsOnEof && (await within(exited(child), 2_000, "exit").then(() => true, () => false))) return;
   signal("SIGTERM");
   if (await within(exited(child), 2_000, "exit").then(() => true, () => false)) return;
   signal("SIGKILL");
@@ -172,14 +172,14 @@ class LineProcess {
     this.child.stdin!.write(line + "\n");
   }
 
-  stop(): Promise<void> {
-    return stopChild(this.child);
+  stop(endsOnEof = true): Promise<void> {
+    return stopChild(this.child, endsOnEof);
   }
 }
 
 /** Stops every peer process still running (by PID) and the shared browser. Call it from after(). */
 export async function stopAllPeers(): Promise<void> {
-  await Promise.all([...children].map(stopChild));
+  await Promise.all([...children].map((c) => stopChild(c)));
   await closeChromium();
 }
 
@@ -229,10 +229,10 @@ export async function startServer(kind: ServerKind, opts: ServerOptions = {}): P
   try {
     port = Number(await proc.nextLine(20_000, `${kind} server start`));
   } catch (err) {
-    await proc.stop();
+    await proc.stop(false);
     throw err;
   }
-  return { kind, port, url: `ws://127.0.0.1:${port}/`, stop: () => proc.stop() };
+  return { kind, port, url: `ws://127.0.0.1:${port}/`, stop: () => proc.stop(false) };
 }
 
 // ── clients ───────────────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,185 @@
+/**
+ * DialerOptions (API.md §3): the options type, its validation (TypeError / RangeError) and the
+ * copy with defaults applied (§9) that a Dialer keeps. No I/O.
+ */
+import type tls from "node:tls";
+import type { Duplex } from "node:stream";
+import { DEFAULT_DIAL_HANDSHAKE_TIMEOUT, DEFAULT_READ_BUFFER_SIZE, DEFAULT_READ_LIMIT,
+  DEFAULT_WRITE_BUFFER_SIZE, DEFAULT_WRITE_HIGH_WATER_MARK } from "../constants.js";
+import type { BufferPool, KeepAliveOptions } from "../types.js";
+import { validateCompressionOptions, type CompressionOptions } from "../extensions/compression.js";
+import { isValidSubprotocol } from "../handshake/subprotocols.js";
+import type { NetDialArgs, NetDialTLSArgs } from "./connect.js";
+import { toProxyURL, type ProxyOption } from "./proxy.js";
+
+/**
+ * A cookie store (gorilla `Dialer.Jar`, an `http.CookieJar`), in the shape of tough-cookie's
+ * `CookieJar`. It is asked with the URL's scheme mapped to `http:`/`https:`.
+ */
+export interface CookieJar {
+  /** The `Cookie` header value for `url` ("" for none). */
+  getCookieString(url: string): string | Promise<string>;
+  /** Stores one `Set-Cookie` header value received from `url`. */
+  setCookie(setCookieHeader: string, url: string): unknown;
+}
+
+/** Options of {@link Dialer} (gorilla: the fields of `Dialer`). Copied at construction. */
+export interface DialerOptions {
+  /** Opens the TCP stream to the server or the proxy (gorilla `NetDialContext`). Default `net.connect`. */
+  netDial?: (o: NetDialArgs) => Duplex | Promise<Duplex>;
+  /** Opens an already secure stream for `wss:` without a proxy (gorilla `NetDialTLSContext`). */
+  netDialTLS?: (o: NetDialTLSArgs) => Duplex | Promise<Duplex>;
+  /** Proxy URL, function, or `null` for none (gorilla `Proxy`). Default {@link proxyFromEnvironment}. */
+  proxy?: ProxyOption;
+  /** TLS options for `wss:` and `https:` proxies (gorilla `TLSClientConfig`). */
+  tlsClientConfig?: tls.ConnectionOptions;
+  /** ms for dial + proxy + TLS + HTTP exchange; 0 = none (gorilla `HandshakeTimeout`). Default 45000. */
+  handshakeTimeout?: number;
+  /** Max unread received bytes before the socket is paused (gorilla `ReadBufferSize`). Default 65536. */
+  readBufferSize?: number;
+  /** Frame size of `nextWriter` (gorilla `WriteBufferSize`). Default 16384. */
+  writeBufferSize?: number;
+  /** Pool of write buffers (gorilla `WriteBufferPool`). */
+  writeBufferPool?: BufferPool;
+  /** Unsent bytes above which write promises wait. Default 65536. */
+  writeHighWaterMark?: number;
+  /** Subprotocols offered in `Sec-WebSocket-Protocol`, in order (gorilla `Subprotocols`). */
+  subprotocols?: string[];
+  /** Offer permessage-deflate (gorilla `EnableCompression`). Default false. */
+  enableCompression?: boolean;
+  /** permessage-deflate parameters (API.md §5). */
+  compression?: CompressionOptions;
+  /** Cookie store (gorilla `Jar`). */
+  jar?: CookieJar;
+  /** Max message size in bytes after inflation; 0 = none. Default 64 MiB. */
+  readLimit?: number;
+  /** Built-in keepalive (API.md §4.8). Default off. */
+  keepAlive?: KeepAliveOptions;
+  /** RFC 8441 (API.md §13). "off" and "prefer" dial HTTP/1.1 for now; "require" is refused. Default "off". */
+  http2?: "off" | "prefer" | "require";
+}
+
+/** The Dialer's private copy of its options, defaults applied. */
+export interface ResolvedDialerOptions {
+  netDial: DialerOptions["netDial"];
+  netDialTLS: DialerOptions["netDialTLS"];
+  /** `undefined` = environment, `null` = none, a parsed URL, or a function. */
+  proxy: URL | null | undefined | Exclude<ProxyOption, string | URL | null>;
+  tlsClientConfig: tls.ConnectionOptions | undefined;
+  handshakeTimeout: number;
+  readBufferSize: number;
+  writeBufferSize: number;
+  writeBufferPool: BufferPool | undefined;
+  writeHighWaterMark: number;
+  subprotocols: readonly string[];
+  enableCompression: boolean;
+  compression: CompressionOptions | undefined;
+  jar: CookieJar | undefined;
+  readLimit: number;
+  keepAlive: KeepAliveOptions | undefined;
+  http2: "off" | "prefer" | "require";
+}
+
+// setTimeout's largest delay; larger values fire at once (with a warning) in node.
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+function size(o: Record<string, unknown>, name: string, dflt: number, zeroIsDefault: boolean): number {
+  const v = o[name];
+  if (v === undefined) return dflt;
+  if (typeof v !== "number") throw new TypeError(`websocket: ${name} must be a number`);
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`websocket: invalid ${name}: ${v}`);
+  return v === 0 && zeroIsDefault ? dflt : v;
+}
+
+function fn<T>(o: Record<string, unknown>, name: string): T | undefined {
+  const v = o[name];
+  if (v !== undefined && typeof v !== "function") throw new TypeError(`websocket: ${name} must be a function`);
+  return v as T | undefined;
+}
+
+function objectOf<T>(o: Record<string, unknown>, name: string): T | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== "object" || v === null) throw new TypeError(`websocket: ${name} must be an object`);
+  return v as T;
+}
+
+function keepAliveOf(v: KeepAliveOptions | undefined): KeepAliveOptions | undefined {
+  if (v === undefined) return undefined;
+  const { interval, timeout } = v;
+  if (typeof interval !== "number" || typeof timeout !== "number") {
+    throw new TypeError("websocket: keepAlive.interval and keepAlive.timeout must be numbers");
+  }
+  if (!(interval > 0 && interval <= MAX_TIMEOUT) || !(timeout > 0 && timeout <= MAX_TIMEOUT)) {
+    throw new RangeError("websocket: invalid keepAlive interval or timeout");
+  }
+  return { interval, timeout };
+}
+
+function subprotocolsOf(v: unknown): readonly string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new TypeError("websocket: subprotocols must be an array of strings");
+  for (const p of v) {
+    if (typeof p !== "string" || !isValidSubprotocol(p)) throw new TypeError(`websocket: invalid subprotocol: ${JSON.stringify(p)}`);
+  }
+  // RFC 6455 §4.1 item 10: the elements "MUST all be unique strings".
+  if (new Set(v).size !== v.length) throw new TypeError("websocket: duplicate subprotocol");
+  return Object.freeze([...(v as string[])]);
+}
+
+function proxyOf(v: unknown): ResolvedDialerOptions["proxy"] {
+  if (v === undefined || v === null) return v;
+  if (typeof v === "function") return v as Exclude<ProxyOption, string | URL | null>;
+  if (typeof v === "string" || v instanceof URL) return toProxyURL(v);
+  throw new TypeError("websocket: proxy must be a string, URL, function or null");
+}
+
+/**
+ * Validates and copies Dialer options (API.md §0: "copied at construction").
+ * @throws TypeError for a value of the wrong kind, RangeError for one out of range.
+ */
+export function resolveDialerOptions(options: DialerOptions | undefined): ResolvedDialerOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null) throw new TypeError("websocket: Dialer options must be an object");
+  const o = options as Record<string, unknown>;
+  const handshakeTimeout = size(o, "handshakeTimeout", DEFAULT_DIAL_HANDSHAKE_TIMEOUT, false);
+  if (handshakeTimeout > MAX_TIMEOUT) throw new RangeError(`websocket: invalid handshakeTimeout: ${handshakeTimeout}`);
+  const pool = objectOf<BufferPool>(o, "writeBufferPool");
+  if (pool !== undefined && (typeof pool.get !== "function" || typeof pool.put !== "function")) {
+    throw new TypeError("websocket: writeBufferPool must have get() and put()");
+  }
+  const jar = objectOf<CookieJar>(o, "jar");
+  if (jar !== undefined && (typeof jar.getCookieString !== "function" || typeof jar.setCookie !== "function")) {
+    throw new TypeError("websocket: jar must have getCookieString() and setCookie()");
+  }
+  const enableCompression = o["enableCompression"] ?? false;
+  if (typeof enableCompression !== "boolean") throw new TypeError("websocket: enableCompression must be a boolean");
+  let compression = objectOf<CompressionOptions>(o, "compression");
+  if (compression !== undefined) {
+    validateCompressionOptions(compression);
+    compression = { ...compression };
+  }
+  const tlsConfig = objectOf<tls.ConnectionOptions>(o, "tlsClientConfig");
+  const http2 = o["http2"] ?? "off";
+  if (http2 !== "off" && http2 !== "prefer" && http2 !== "require") {
+    throw new TypeError('websocket: http2 must be "off", "prefer" or "require"');
+  }
+  return {
+    netDial: fn(o, "netDial"),
+    netDialTLS: fn(o, "netDialTLS"),
+    proxy: proxyOf(o["proxy"]),
+    tlsClientConfig: tlsConfig === undefined ? undefined : { ...tlsConfig },
+    handshakeTimeout,
+    readBufferSize: size(o, "readBufferSize", DEFAULT_READ_BUFFER_SIZE, true),
+    writeBufferSize: size(o, "writeBufferSize", DEFAULT_WRITE_BUFFER_SIZE, true),
+    writeBufferPool: pool,
+    writeHighWaterMark: size(o, "writeHighWaterMark", DEFAULT_WRITE_HIGH_WATER_MARK, true),
+    subprotocols: subprotocolsOf(o["subprotocols"]),
+    enableCompression,
+    compression,
+    jar,
+    readLimit: size(o, "readLimit", DEFAULT_READ_LIMIT, false),
+    keepAlive: keepAliveOf(objectOf<KeepAliveOptions>(o, "keepAlive")),
+    http2,
+  };
+}

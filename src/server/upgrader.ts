@@ -1,0 +1,220 @@
+/**
+ * Upgrader: gorilla's `Upgrader` for node's http servers. Runs the server opening handshake
+ * (RFC 6455 §4.2) on the 'upgrade' event's socket or a request handler's `(req, res)`.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { Duplex } from "node:stream";
+import { HandshakeError } from "../errors.js";
+import type { HttpHeaders } from "../types.js";
+import { newConn, type Conn } from "../conn/conn.js";
+import { ZlibLimiter, type NegotiatedCompression } from "../extensions/compression.js";
+import { negotiateServer } from "../extensions/permessage-deflate/negotiate.js";
+import { computeAcceptKey } from "../handshake/accept-key.js";
+import { equalASCIIFold } from "../handshake/header-tokens.js";
+import { checkSameOrigin } from "../handshake/origin.js";
+import { parseSubprotocolOffer, selectSubprotocol } from "../handshake/subprotocols.js";
+import {
+  HandshakeReasons, buildUpgradeResponse, checkChallengeKey, checkResponseHeaders, checkUpgradeRequest,
+  type HandshakeFailure, type HeaderList,
+} from "../handshake/server-handshake.js";
+import { HandshakeGuard } from "./guard.js";
+import { resolveUpgraderOptions, type ResolvedUpgraderOptions, type UpgradeRequest, type UpgraderOptions } from "./options.js";
+import { isHttp2Request, isResponse, requestHeader, requestHost } from "./request.js";
+import { errorAnswer, errorAnswerBytes, errorAnswerH2Headers, toHeaderList } from "./response.js";
+import { takeOverSocket } from "./take-over.js";
+
+export type { UpgraderOptions, ErrorResponse, UpgradeRequest } from "./options.js";
+export { isWebSocketUpgrade, subprotocols } from "./request.js";
+
+// Sockets (and HTTP/2 streams) an upgrade was started on: a second upgrade is a programming error.
+const claimed = new WeakSet<object>();
+
+function claim(socket: object): void {
+  if (claimed.has(socket)) throw new TypeError("websocket: upgrade already called on this connection");
+  claimed.add(socket);
+}
+
+function isDuplex(x: unknown): x is Duplex {
+  const d = x as Duplex;
+  return typeof x === "object" && x !== null && typeof d.write === "function" && typeof d.destroy === "function" &&
+    typeof d.on === "function";
+}
+
+/**
+ * Upgrader specifies parameters for upgrading an HTTP connection to a WebSocket connection
+ * (gorilla `Upgrader`). It is safe to call its methods concurrently; options are copied at
+ * construction.
+ *
+ * @example Echo server on the 'upgrade' event
+ * ```ts
+ * const upgrader = new Upgrader({ subprotocols: ["chat"], handshakeTimeout: 10_000 });
+ * server.on("upgrade", async (req, socket, head) => {
+ *   let conn: Conn;
+ *   try { conn = await upgrader.upgrade(req, socket, head); } catch { return; } // answer already sent
+ *   for await (const { messageType, data } of conn) await conn.writeMessage(messageType, data);
+ * });
+ * ```
+ * @example From a plain request handler (gorilla `Upgrade(w, r, h)`)
+ * ```ts
+ * http.createServer(async (req, res) => {
+ *   if (!isWebSocketUpgrade(req)) return void res.end("hello");
+ *   const conn = await upgrader.upgrade(req, res, { "Set-Cookie": "sid=1" });
+ * });
+ * ```
+ */
+export class Upgrader {
+  readonly #o: ResolvedUpgraderOptions;
+  readonly #limiter: ZlibLimiter | undefined;
+
+  /**
+   * @param options - See {@link UpgraderOptions}; copied.
+   * @throws TypeError for an option of the wrong kind, RangeError for one out of range.
+   */
+  constructor(options?: UpgraderOptions) {
+    this.#o = resolveUpgraderOptions(options);
+    this.#limiter = this.#o.enableCompression ? new ZlibLimiter(this.#o.compression?.concurrency ?? 10) : undefined;
+  }
+
+  /**
+   * Upgrade upgrades the HTTP server connection to the WebSocket protocol (gorilla
+   * `Upgrader.Upgrade`). On refusal the HTTP error answer is sent, the socket destroyed, and
+   * the promise rejects with {@link HandshakeError}.
+   *
+   * @param req - The request of the `'upgrade'` event.
+   * @param socket - The event's socket.
+   * @param head - The event's first bytes after the request head; the Conn reads them first.
+   * @param responseHeaders - Headers for the 101 (`Set-Cookie`, `Sec-WebSocket-Protocol`, …).
+   * @returns The Conn, once the 101 is handed to the socket.
+   * @throws {@link HandshakeError} (answer sent), {@link TimeoutError} (`handshakeTimeout`),
+   *   {@link CloseError} 1006 (the socket closed), TypeError (misuse, nothing written).
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, responseHeaders?: HttpHeaders): Promise<Conn>;
+  /**
+   * Upgrade from a request handler (gorilla `Upgrader.Upgrade(w, r, h)`): takes over
+   * `req.socket` and detaches node's HTTP parser. Rejects with a 500 {@link HandshakeError},
+   * writing nothing, if `res.headersSent`. HTTP/2 requests get 501 for now.
+   */
+  upgrade(req: UpgradeRequest, res: ServerResponse | Http2ServerResponse, responseHeaders?: HttpHeaders): Promise<Conn>;
+  async upgrade(req: UpgradeRequest, target: Duplex | ServerResponse | Http2ServerResponse, a?: unknown, b?: unknown): Promise<Conn> {
+    if (typeof req !== "object" || req === null || typeof req.headers !== "object" || req.headers === null) {
+      throw new TypeError("websocket: upgrade needs the HTTP request");
+    }
+    if (isResponse(target)) {
+      const list = toHeaderList(a as HttpHeaders | undefined);
+      if (isHttp2Request(req)) return this.#refuseHttp2(req, target as Http2ServerResponse);
+      const res = target as ServerResponse;
+      const socket = (req as IncomingMessage).socket;
+      if (!isDuplex(socket)) throw new TypeError("websocket: the request has no socket");
+      claim(socket);
+      // gorilla hijacks the connection; a response already under way cannot be taken back.
+      if (res.headersSent || (socket as { _httpMessage?: unknown })._httpMessage !== res) {
+        throw new HandshakeError(500, "websocket: the response was already started");
+      }
+      const { early } = await takeOverSocket(req as IncomingMessage, res);
+      return this.#handshake(req as IncomingMessage, socket, undefined, list, early);
+    }
+    if (isHttp2Request(req)) throw new TypeError("websocket: HTTP/2 requests need the upgrade(req, res) form");
+    if (!isDuplex(target)) throw new TypeError("websocket: upgrade needs a socket or a response");
+    if (a !== undefined && a !== null && !(a instanceof Uint8Array)) throw new TypeError("websocket: head must be a Buffer");
+    const list = toHeaderList(b as HttpHeaders | undefined);
+    claim(target);
+    return this.#handshake(req as IncomingMessage, target, a as Buffer | undefined, list, undefined);
+  }
+
+  /** The steps of gorilla's `Upgrade` once the socket is ours; `early` only in the (req, res) form. */
+  async #handshake(req: IncomingMessage, socket: Duplex, head: Uint8Array | undefined, list: HeaderList,
+    early: number | undefined): Promise<Conn> {
+    const o = this.#o;
+    const guard = new HandshakeGuard(socket, o.handshakeTimeout);
+    try {
+      // 1–4: Connection, Upgrade, method, version (RFC 6455 §4.2.1); 5: the application's headers.
+      let failure = checkUpgradeRequest(req.method, req.headers) ?? checkResponseHeaders(list);
+      // 6: origin (RFC 6455 §10.2), possibly async: the guard bounds it.
+      if (failure === null && !(await guard.race(this.#checkOrigin(req)))) {
+        failure = { status: 403, reason: HandshakeReasons.origin };
+      }
+      // 7: Sec-WebSocket-Key (§4.2.1 item 5).
+      failure ??= checkChallengeKey(req.headers["sec-websocket-key"]);
+      // 8: gorilla refuses a client that did not wait for the 101 (§4.1: "MUST wait").
+      if (failure === null && early !== undefined && (early > 0 || socket.readableLength > 0)) {
+        failure = { status: 400, reason: HandshakeReasons.earlyData };
+      }
+      if (failure !== null) return await this.#refuse(guard, req, failure);
+
+      // §4.2.2 item 5: the answer, with the subprotocol and the extensions we selected.
+      const subprotocol = this.#selectSubprotocol(req, list);
+      const negotiated = this.#negotiateCompression(req);
+      const key = String(req.headers["sec-websocket-key"]);
+      const response = buildUpgradeResponse({
+        accept: computeAcceptKey(key), subprotocol, extensions: negotiated?.response ?? "", headers: list,
+      });
+      await guard.writeUpgrade(Buffer.from(response, "latin1"));
+      const s = socket as Duplex & { setTimeout?: (ms: number) => void; setNoDelay?: (b: boolean) => void };
+      if (typeof s.setTimeout === "function") s.setTimeout(0);
+      if (typeof s.setNoDelay === "function") s.setNoDelay(true);
+      const conn = newConn(socket, {
+        server: true, subprotocol, head, compression: negotiated?.params ?? null, compressionOptions: o.compression,
+        readBufferSize: o.readBufferSize, writeBufferSize: o.writeBufferSize, writeBufferPool: o.writeBufferPool,
+        writeHighWaterMark: o.writeHighWaterMark, readLimit: o.readLimit, keepAlive: o.keepAlive, zlibLimiter: this.#limiter,
+      });
+      guard.release();
+      return conn;
+    } catch (err) {
+      guard.release(true);
+      if (!(err instanceof HandshakeError)) socket.destroy();
+      throw err;
+    }
+  }
+
+  async #checkOrigin(req: IncomingMessage): Promise<boolean> {
+    const check = this.#o.checkOrigin;
+    if (check === undefined) return checkSameOrigin(requestHeader(req, "origin"), requestHost(req));
+    try {
+      return (await check(req)) === true;
+    } catch {
+      return false; // API.md §2: a throwing or rejecting checkOrigin refuses (403).
+    }
+  }
+
+  // gorilla: the first of Upgrader.Subprotocols the client offered; without that option, the
+  // application's own Sec-WebSocket-Protocol response header.
+  #selectSubprotocol(req: IncomingMessage, list: HeaderList): string {
+    if (this.#o.subprotocols !== undefined) {
+      return selectSubprotocol(this.#o.subprotocols, parseSubprotocolOffer(req.headers["sec-websocket-protocol"]));
+    }
+    for (const [name, value] of list) if (equalASCIIFold(name, "sec-websocket-protocol")) return value;
+    return "";
+  }
+
+  // RFC 7692 §5: accept the first acceptable permessage-deflate offer; a bad offer is declined.
+  #negotiateCompression(req: IncomingMessage): { response: string; params: NegotiatedCompression } | null {
+    if (!this.#o.enableCompression) return null;
+    try {
+      return negotiateServer(req.headers["sec-websocket-extensions"], this.#o.compression);
+    } catch {
+      return null;
+    }
+  }
+
+  #refuse(guard: HandshakeGuard, req: UpgradeRequest, failure: HandshakeFailure): Promise<never> {
+    const err = new HandshakeError(failure.status, failure.reason);
+    return guard.refuse(errorAnswerBytes(errorAnswer(req, failure, err, this.#o.error)), err);
+  }
+
+  // TODO(RFC 8441 issue): WebSocket over HTTP/2 (API.md §13). Until then: 501.
+  #refuseHttp2(req: Http2ServerRequest, res: Http2ServerResponse): never {
+    const failure: HandshakeFailure = { status: 501, reason: "websocket: HTTP/2 is not supported yet" };
+    claim(res.stream ?? res);
+    if (res.headersSent) throw new HandshakeError(500, "websocket: the response was already started");
+    const err = new HandshakeError(failure.status, failure.reason);
+    const answer = errorAnswer(req, failure, err, this.#o.error);
+    try {
+      res.writeHead(answer.status, errorAnswerH2Headers(answer));
+      res.end(answer.body);
+    } catch {
+      // The stream is already gone; the refusal stands.
+    }
+    throw err;
+  }
+}
