@@ -12,12 +12,14 @@ import { parseTokenList } from "../handshake/header-tokens.js";
 import { basicAuth, buildUpgradeRequest, checkUpgradeResponse, prepareRequestHeaders,
   type PreparedHeaders, type ResponseHead } from "../handshake/client-handshake.js";
 import { buildClientOffer } from "../extensions/permessage-deflate/negotiate.js";
-import { ZlibLimiter } from "../extensions/compression.js";
+import { validateCompressionOptions, ZlibLimiter } from "../extensions/compression.js";
 import { awaitConnected, defaultNetDial, defaultServername, startTLS } from "./connect.js";
 import { DialContext } from "./dial-context.js";
 import { resolveDialerOptions, type DialerOptions, type ResolvedDialerOptions } from "./dialer-options.js";
 import { bareHost, dialThroughProxy, resolveProxy } from "./proxy.js";
 import { collectBody, readResponseHead } from "./response-reader.js";
+
+export type { CookieJar, DialerOptions } from "./dialer-options.js";
 
 /** Options of one dial (gorilla: the `ctx` of `DialContext`). */
 export interface DialOptions {
@@ -184,7 +186,7 @@ export class Dialer {
     const s = socket as Duplex & { setNoDelay?: (b: boolean) => unknown; setTimeout?: (ms: number) => unknown };
     if (typeof s.setNoDelay === "function") s.setNoDelay(true);
     if (typeof s.setTimeout === "function") s.setTimeout(0);
-    if (verdict.compression !== null) this.#limiter ??= new ZlibLimiter(o.compression?.concurrency ?? 10);
+    if (verdict.compression !== null) this.#limiter ??= new ZlibLimiter(validateCompressionOptions(o.compression).concurrency);
     const connOptions: NewConnOptions = {
       server: false,
       subprotocol: verdict.subprotocol,

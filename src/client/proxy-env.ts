@@ -14,16 +14,28 @@ function env(...names: string[]): string {
   return "";
 }
 
-/** A proxy URL as Go parses it: a known scheme is kept, anything else means `http://`. */
+/** A proxy URL as Go parses it: `scheme://…` is kept, anything else (`host:port`) means `http://`. */
 export function parseProxyURL(raw: string): URL {
-  const known = /^(?:https?|socks5h?):\/\//i.test(raw);
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+  let u: URL;
   try {
-    const u = new URL(known ? raw : "http://" + raw);
-    if (u.hostname !== "") return u;
+    u = new URL(hasScheme ? raw : "http://" + raw);
   } catch {
-    // fall through
+    throw new TypeError(`websocket: invalid proxy address ${JSON.stringify(raw)}`);
   }
-  throw new TypeError(`websocket: invalid proxy address ${JSON.stringify(raw)}`);
+  return checkProxyURL(u);
+}
+
+const SCHEMES = new Set(["http:", "https:", "socks5:", "socks5h:"]);
+
+/**
+ * Checks that `u` names a proxy the Dialer can use.
+ * @throws {TypeError} for a scheme other than http, https, socks5, socks5h, or no host.
+ */
+export function checkProxyURL(u: URL): URL {
+  if (!SCHEMES.has(u.protocol)) throw new TypeError(`websocket: unsupported proxy scheme ${u.protocol}`);
+  if (u.hostname === "") throw new TypeError(`websocket: invalid proxy address ${JSON.stringify(u.href)}`);
+  return u;
 }
 
 /** Go's `net.SplitHostPort`; `null` when `s` has no port part. */

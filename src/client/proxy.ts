@@ -9,14 +9,13 @@ import { BadHandshakeError } from "../errors.js";
 import { basicAuth } from "../handshake/client-handshake.js";
 import { awaitConnected, startTLS, type NetDialArgs } from "./connect.js";
 import type { DialContext } from "./dial-context.js";
-import { parseProxyURL, proxyFromEnvironment } from "./proxy-env.js";
+import { checkProxyURL, parseProxyURL, proxyFromEnvironment } from "./proxy-env.js";
 import { collectBody, readResponseHead } from "./response-reader.js";
 import { socks5Connect } from "./socks5.js";
 
 /** The `proxy` option of a Dialer (gorilla `Dialer.Proxy`). */
 export type ProxyOption = string | URL | null | ((url: URL) => string | URL | null | Promise<string | URL | null>);
 
-const SCHEMES = new Set(["http:", "https:", "socks5:", "socks5h:"]);
 const DEFAULT_PORTS: Record<string, number> = { "http:": 80, "https:": 443, "socks5:": 1080, "socks5h:": 1080 };
 
 /**
@@ -24,10 +23,7 @@ const DEFAULT_PORTS: Record<string, number> = { "http:": 80, "https:": 443, "soc
  * @throws {TypeError} for an unparsable address or a scheme other than http, https, socks5, socks5h.
  */
 export function toProxyURL(p: string | URL): URL {
-  const u = typeof p === "string" ? parseProxyURL(p) : new URL(p.href);
-  if (!SCHEMES.has(u.protocol)) throw new TypeError(`websocket: unsupported proxy scheme ${u.protocol}`);
-  if (u.hostname === "") throw new TypeError(`websocket: invalid proxy address ${JSON.stringify(u.href)}`);
-  return u;
+  return typeof p === "string" ? parseProxyURL(p) : checkProxyURL(new URL(p.href));
 }
 
 /** Chooses the proxy for `target`: the environment by default, `null` for none, or the option's. */

@@ -45,7 +45,9 @@ export function prepareRequestHeaders(headers: HttpHeaders | undefined, hasSubpr
   if (headers === undefined || headers === null) return out;
   if (typeof headers !== "object") throw new TypeError("websocket: headers must be an object or Headers");
   const entries: Array<[string, unknown]> = [];
-  if (typeof Headers === "function" && headers instanceof Headers) headers.forEach((v, k) => entries.push([k, v]));
+  // A WHATWG Headers, from this realm or another (undici's own class): anything with forEach and get.
+  const whatwg = headers as Partial<Headers>;
+  if (typeof whatwg.forEach === "function" && typeof whatwg.get === "function") whatwg.forEach((v, k) => entries.push([k, v]));
   else for (const k of Object.keys(headers)) entries.push([k, (headers as Record<string, unknown>)[k]]);
   for (const [name, raw] of entries) {
     if (!isValidHeaderName(name)) throw new TypeError(`websocket: invalid header name: ${JSON.stringify(name)}`);
@@ -192,21 +194,33 @@ function parseHead(text: string): ResponseHead | string {
       // RFC 9112 §5.2: a user agent replaces an obs-fold with SP before interpreting the value.
       const last = fields[fields.length - 1];
       if (last === undefined) return "continuation line before the first header";
-      last[1] = (last[1] + " " + line.trim()).trim();
+      last[1] = trimOWS(last[1] + " " + trimOWS(line));
       continue;
     }
     const colon = line.indexOf(":");
     const name = colon < 0 ? "" : line.slice(0, colon);
     // RFC 9112 §5.1: no whitespace is allowed between the field name and the colon.
     if (name === "" || !isValidHeaderName(name)) return `malformed header line ${JSON.stringify(line.slice(0, 64))}`;
-    fields.push([name.toLowerCase(), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "")]);
+    fields.push([name.toLowerCase(), trimOWS(line.slice(colon + 1))]);
   }
+  const h = head.headers;
   for (const [name, value] of fields) {
-    const prev = head.headers[name];
-    if (name === "set-cookie") head.headers[name] = [...((prev as string[] | undefined) ?? []), value];
-    else head.headers[name] = prev === undefined ? value : `${prev as string}, ${value}`;
+    // Own properties only: a server's "__proto__" or "constructor" header must not reach Object.prototype.
+    const prev = Object.hasOwn(h, name) ? h[name] : undefined;
+    const next = name === "set-cookie" ? [...((prev as string[] | undefined) ?? []), value]
+      : prev === undefined ? value : `${prev as string}, ${value}`;
+    Object.defineProperty(h, name, { value: next, enumerable: true, writable: true, configurable: true });
   }
   return head;
+}
+
+/** Strips optional whitespace (SP, HTAB; RFC 9110 §5.6.3) from both ends, in linear time. */
+function trimOWS(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s[a] === " " || s[a] === "\t")) a++;
+  while (b > a && (s[b - 1] === " " || s[b - 1] === "\t")) b--;
+  return s.slice(a, b);
 }
 
 /** What the Dialer offered, to check the answer against. */

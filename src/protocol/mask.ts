@@ -12,6 +12,8 @@ const COPY_WORD_MIN = 128;
 // result is right on little- and big-endian hosts alike.
 const lane = new Uint8Array(8);
 const lane64 = new BigUint64Array(lane.buffer);
+// maskCopy's key when it falls back to maskRange (which overwrites `lane`).
+const copyKey = new Uint8Array(4);
 
 /**
  * Masks or unmasks `buf` in place: XORs each byte with the 4-byte `key`, starting at key byte
@@ -99,9 +101,9 @@ export function maskCopy(src: Uint8Array, dst: Uint8Array, dstStart: number, key
   if (n >= COPY_WORD_MIN) {
     if (((src.byteOffset - dst.byteOffset - d) & 7) !== 0) {
       // Different alignments: no common 64-bit view. Native copy, then mask in place.
-      for (let j = 0; j < 4; j++) lane[j] = key[keyAt + j]!;
+      for (let j = 0; j < 4; j++) copyKey[j] = key[keyAt + j]!;
       dst.set(src, d);
-      maskRange(dst, d, d + n, lane, 0);
+      maskRange(dst, d, d + n, copyKey, 0);
       return;
     }
     const head = (8 - (src.byteOffset & 7)) & 7;

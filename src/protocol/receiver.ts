@@ -184,14 +184,15 @@ export class Receiver {
       this.#checkUtf8 = p.opcode === 1 && this.#validateUtf8 && !p.rsv1;
       if (this.#checkUtf8 && this.#utf8 !== null) this.#utf8.reset();
     }
-    // Read limit, at header time, before any payload is buffered (gorilla; CVE-2020-27813: the
-    // sum is kept ≤ limit, so it never leaves the safe-integer range). Compressed messages are
-    // limited after inflation, by conn.
+    // Read limit, at header time, before any payload arrives (gorilla; CVE-2020-27813: no sum can
+    // leave the safe-integer range). A limit set mid-message counts the bytes already received.
+    // Compressed messages are limited after inflation, by conn.
     const limit = this.#readLimit;
     if (len > Number.MAX_SAFE_INTEGER) return this.#fail(events, new ReadLimitError(limit || Number.MAX_SAFE_INTEGER));
-    if (limit !== 0 && !this.#compressed) {
-      if (len > limit - this.#messageBytes) return this.#fail(events, new ReadLimitError(limit));
-      this.#messageBytes += len;
+    if (!this.#compressed) {
+      // Compared as `len > limit - sofar`, never `sofar + len > limit`; the total saturates.
+      if (limit !== 0 && len > limit - this.#messageBytes) return this.#fail(events, new ReadLimitError(limit));
+      this.#messageBytes = Math.min(this.#messageBytes + len, Number.MAX_SAFE_INTEGER);
     }
     if (len === 0 && (p.fin || this.#first)) {
       if (p.fin && this.#checkUtf8 && !this.#first && this.#utf8 !== null && !this.#utf8.end()) return this.#failUtf8(events);

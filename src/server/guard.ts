@@ -68,8 +68,9 @@ export class HandshakeGuard {
    * socket's buffer, drained (so a client that never reads meets the handshake timeout).
    */
   writeUpgrade(head: Buffer): Promise<void> {
-    if (this.#error !== undefined) return Promise.reject(this.#error);
     const s = this.#socket;
+    if (s.destroyed) this.#abort(new CloseError(1006, "unexpected EOF"));
+    if (this.#error !== undefined) return Promise.reject(this.#error);
     if (s.write(head)) return Promise.resolve();
     return this.race(new Promise<void>((resolve) => s.once("drain", resolve)));
   }

@@ -23,7 +23,12 @@ export interface ErrorResponse {
 
 /** Options of {@link Upgrader} (gorilla: the fields of `Upgrader`). Copied at construction. */
 export interface UpgraderOptions {
-  /** ms from `upgrade()` until the 101 is handed to the socket; 0 = none (gorilla `HandshakeTimeout`). Default 0. */
+  /**
+   * ms from `upgrade()` until the 101 is handed to the socket (an async `checkOrigin` included);
+   * 0 = none (gorilla `HandshakeTimeout`). Default 0. Before `upgrade()` runs, node bounds the
+   * request head itself: `server.headersTimeout` (default 60 s → 408), `server.requestTimeout`
+   * (300 s) and `maxHeaderSize` (16 KiB → 431) stop slow-loris and oversized heads.
+   */
   handshakeTimeout?: number;
   /** Max unread received bytes before the socket is paused (gorilla `ReadBufferSize`). Default 65536. */
   readBufferSize?: number;
@@ -61,6 +66,8 @@ export interface ResolvedUpgraderOptions {
   checkOrigin: UpgraderOptions["checkOrigin"];
   enableCompression: boolean;
   compression: CompressionOptions | undefined;
+  /** zlib jobs in flight for this Upgrader's conns (`compression.concurrency`, default 10). */
+  zlibConcurrency: number;
   readLimit: number;
   keepAlive: KeepAliveOptions | undefined;
 }
@@ -123,11 +130,11 @@ export function resolveUpgraderOptions(options: UpgraderOptions | undefined): Re
   const enableCompression = o["enableCompression"] ?? false;
   if (typeof enableCompression !== "boolean") throw new TypeError("websocket: enableCompression must be a boolean");
   let compression = o["compression"] as CompressionOptions | undefined;
-  if (compression !== undefined) {
-    if (typeof compression !== "object" || compression === null) throw new TypeError("websocket: compression must be an object");
-    validateCompressionOptions(compression);
-    compression = { ...compression };
+  if (compression !== undefined && (typeof compression !== "object" || compression === null)) {
+    throw new TypeError("websocket: compression must be an object");
   }
+  const zlibConcurrency = validateCompressionOptions(compression).concurrency;
+  if (compression !== undefined) compression = { ...compression };
   return {
     handshakeTimeout,
     readBufferSize: size(o, "readBufferSize", DEFAULT_READ_BUFFER_SIZE, true),
@@ -139,6 +146,7 @@ export function resolveUpgraderOptions(options: UpgraderOptions | undefined): Re
     checkOrigin: fn(o, "checkOrigin"),
     enableCompression,
     compression,
+    zlibConcurrency,
     readLimit: size(o, "readLimit", DEFAULT_READ_LIMIT, false),
     keepAlive: keepAliveOf(o["keepAlive"]),
   };

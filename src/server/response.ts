@@ -42,7 +42,9 @@ export interface ErrorAnswer {
 
 function fromHook(r: ErrorResponse | void, failure: HandshakeFailure): ErrorAnswer {
   if (r === undefined || r === null) r = {};
-  if (typeof r !== "object") throw new TypeError("websocket: error hook must return an object");
+  if (typeof r !== "object" || typeof (r as { then?: unknown }).then === "function") {
+    throw new TypeError("websocket: error hook must return an object"); // a Promise is too late
+  }
   const headers = toHeaderList(r.headers);
   for (const [name, value] of headers) {
     if (!isValidHeaderName(name) || !isValidHeaderValue(value) || !isLatin1(value)) {

@@ -73,7 +73,7 @@ export class Upgrader {
    */
   constructor(options?: UpgraderOptions) {
     this.#o = resolveUpgraderOptions(options);
-    this.#limiter = this.#o.enableCompression ? new ZlibLimiter(this.#o.compression?.concurrency ?? 10) : undefined;
+    this.#limiter = this.#o.enableCompression ? new ZlibLimiter(this.#o.zlibConcurrency) : undefined;
   }
 
   /**
@@ -149,10 +149,11 @@ export class Upgrader {
       const response = buildUpgradeResponse({
         accept: computeAcceptKey(key), subprotocol, extensions: negotiated?.response ?? "", headers: list,
       });
-      await guard.writeUpgrade(Buffer.from(response, "latin1"));
+      // The HTTP server's idle timeout no longer applies; frames should not wait for Nagle.
       const s = socket as Duplex & { setTimeout?: (ms: number) => void; setNoDelay?: (b: boolean) => void };
       if (typeof s.setTimeout === "function") s.setTimeout(0);
       if (typeof s.setNoDelay === "function") s.setNoDelay(true);
+      await guard.writeUpgrade(Buffer.from(response, "latin1")); // one write: the whole head
       const conn = newConn(socket, {
         server: true, subprotocol, head, compression: negotiated?.params ?? null, compressionOptions: o.compression,
         readBufferSize: o.readBufferSize, writeBufferSize: o.writeBufferSize, writeBufferPool: o.writeBufferPool,

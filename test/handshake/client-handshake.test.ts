@@ -137,6 +137,16 @@ describe("ResponseHeadParser (RFC 9112 §2–§5, incremental)", () => {
     assert.match(feed([Buffer.alloc(20000, 0x61)]).error ?? "", /exceeds/);
     assert.match(new ResponseHeadParser(10).push(Buffer.from("HTTP/1.1 101 OK\r\n\r\n")).state, /error/);
   });
+  it("ResponseHeadParser keeps __proto__ and constructor headers as own properties", () => {
+    const h = feed([Buffer.from("HTTP/1.1 101 OK\r\n__proto__: x\r\nconstructor: y\r\nconstructor: z\r\n\r\n")]).head!.headers;
+    assert.equal(Object.getPrototypeOf(h), Object.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(h, "__proto__")?.value, "x");
+    assert.equal(h["constructor"], "y, z");
+  });
+  it("ResponseHeadParser trims adversarial whitespace (a 16 KiB run of spaces) in one pass", () => {
+    const head = "HTTP/1.1 403 No\r\nX:" + " \t".repeat(8000) + "a" + " ".repeat(300) + "\r\n\r\n";
+    assert.equal(feed([Buffer.from(head)]).head?.headers["x"], "a");
+  });
   for (const [name, text] of [
     ["a garbage status line", "garbage\r\n\r\n"],
     ["HTTP/2 in the status line", "HTTP/2 101 OK\r\n\r\n"],

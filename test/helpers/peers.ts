@@ -53,6 +53,10 @@ export function peerMissing(kind: ClientKind): Promise<string | null> {
   let m = missing.get(kind);
   if (!m) {
     m = (async () => {
+      // Lets a developer run without a peer (and check the skip/CI-failure path).
+      if ((process.env.SILVERBACK_SKIP_PEERS ?? "").split(",").map((x) => x.trim()).includes(kind)) {
+        return "disabled by SILVERBACK_SKIP_PEERS";
+      }
       switch (kind) {
         case "ws": return null;
         case "python": return (await pythonPath()) ? null : "no python3 with the websockets module (python3-websockets)";
@@ -119,13 +123,15 @@ class LineProcess {
   #lines: string[] = [];
   #waiters: Array<() => void> = [];
   #buf = "";
+  #closed = false; // stdio closed: every line the process printed has been read
   stderr = "";
 
   constructor(cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
     this.child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
     children.add(this.child);
-    this.child.once("exit", () => {
-      children.delete(this.child);
+    this.child.once("exit", () => children.delete(this.child));
+    this.child.once("close", () => {
+      this.#closed = true;
       this.#wake();
     });
     this.child.stdin!.on("error", () => {});
@@ -153,7 +159,7 @@ class LineProcess {
     for (;;) {
       const line = this.#lines.shift();
       if (line !== undefined) return line;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      if (this.#closed) {
         throw new Error(`${what}: peer exited (${this.child.exitCode ?? this.child.signalCode}); stderr: ${this.stderr}`);
       }
       const left = deadline - Date.now();
@@ -166,10 +172,6 @@ class LineProcess {
         });
       });
     }
-  }
-
-  write(line: string): void {
-    this.child.stdin!.write(line + "\n");
   }
 
   stop(endsOnEof = true): Promise<void> {
@@ -252,7 +254,7 @@ async function processClient(kind: ClientKind, proc: LineProcess): Promise<PeerC
     op(o: Op): Promise<OpResult> {
       // Ops are answered in order, one line each; serialize callers so answers cannot be swapped.
       const result = chain.then(async () => {
-        proc.write(JSON.stringify(o));
+        proc.child.stdin!.write(JSON.stringify(o) + "\n");
         return JSON.parse(await proc.nextLine((o.timeout ?? 20_000) + 10_000, `${kind} ${o.op}`)) as OpResult;
       });
       chain = result.catch(() => {});

@@ -55,7 +55,10 @@ function tryConnect(port: number): Promise<boolean> {
   });
 }
 
-/** Waits until `port` accepts connections, failing early if the process exits. Polls, 10 s at most. */
+/**
+ * Waits until `port` accepts a connection (each attempt awaits its connect or refusal), failing
+ * early if the process exits, and after 10 s.
+ */
 async function waitReady(child: ChildProcess, port: number, output: () => string): Promise<void> {
   let exited = false;
   child.once("exit", () => { exited = true; });
@@ -64,7 +67,7 @@ async function waitReady(child: ChildProcess, port: number, output: () => string
     if (exited) throw new Error(`proxy exited before listening: ${output()}`);
     if (await tryConnect(port)) return;
     if (Date.now() > until) throw new Error(`proxy did not listen on ${port}: ${output()}`);
-    await new Promise((r) => setTimeout(r, 20)); // polling interval, not a wait for time to pass
+    await new Promise((r) => setImmediate(r));
   }
 }
 

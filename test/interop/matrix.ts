@@ -2,7 +2,8 @@
 // pair, and the table (cases × pairs) is printed with console.log in an after() hook. Plus shared case helpers.
 import { after, it, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { gatePeer, sha256, type ClientKind, type OpResult } from "../helpers/peers.js";
+import { randomBytes } from "node:crypto";
+import { gatePeer, INSTALL_HINT, peerMissing, sha256, type ClientKind, type OpResult } from "../helpers/peers.js";
 
 export type Cell = "OK" | "FAIL" | "SKIP";
 
@@ -37,6 +38,8 @@ export class Matrix {
         t.skip(reason);
       };
       if (opts.needs && !(await gatePeer(t, opts.needs))) {
+        const note = `${opts.needs} peer unavailable: ${await peerMissing(opts.needs)}; ${INSTALL_HINT}`;
+        if (!this.#notes.includes(note)) this.#notes.push(note);
         this.#cells.set(key, "SKIP");
         return;
       }
@@ -76,6 +79,13 @@ export const EVIL_ORIGIN = "http://evil.example";
 export const SIXTEEN_MIB = 16 << 20;
 export const BOUNDARIES = [125, 126, 65535, 65536];
 export const TEXT = "héllo, wörld ✓ 🦍";
+
+/** 100 messages for pipelining: alternating text and binary, 0 to ~2 KB, each distinct. */
+export function burst(count = 100): Array<{ type: 1 | 2; data: Buffer }> {
+  return Array.from({ length: count }, (_, i) => i % 2 === 0
+    ? { type: 1 as const, data: Buffer.from(`message ${i} ${"✓".repeat(i)}`) }
+    : { type: 2 as const, data: randomBytes(i * 20) });
+}
 
 /** Asserts that a peer's recv result describes exactly `data` of `type`. */
 export function assertReceived(got: OpResult, type: number, data: Uint8Array): void {

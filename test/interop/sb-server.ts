@@ -16,6 +16,7 @@ export interface Accepted {
 export interface SbServer {
   /** ws://127.0.0.1:port (append the path). */
   base: string;
+  port: number;
   /** The next upgrade attempt, in arrival order (bounded wait). */
   take(timeoutMs?: number): Promise<Accepted>;
   /** take() that must have produced a conn. */
@@ -87,6 +88,7 @@ export async function startSbServer(): Promise<SbServer> {
 
   return {
     base: `ws://127.0.0.1:${port}`,
+    port,
     take,
     async takeConn(timeoutMs) {
       const a = await take(timeoutMs);

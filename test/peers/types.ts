@@ -4,7 +4,6 @@ import { createHash } from "node:crypto";
 
 export type ClientKind = "ws" | "gorilla" | "python" | "chromium" | "undici";
 export type ServerKind = "ws" | "gorilla" | "python";
-export type PeerKind = ClientKind;
 
 /** One scripted step. `gen` sends pattern(type, gen) instead of `b64`; `frag` splits the payload into frames. */
 export type Op =

@@ -81,9 +81,11 @@ export async function startWsClient(url: string, opts: ClientOptions = {}): Prom
     closed = { code, reason: reason.toString() };
     wake();
   });
+  // ws.extensions holds only the names; report the response header, as the other clients do.
+  let extensions = "";
+  ws.once("upgrade", (res) => void (extensions = String(res.headers["sec-websocket-extensions"] ?? "")));
   const open = await new Promise<OpenResult>((resolve) => {
-    ws.once("open", () =>
-      resolve({ event: "open", subprotocol: ws.protocol, extensions: ws.extensions }));
+    ws.once("open", () => resolve({ event: "open", subprotocol: ws.protocol, extensions }));
     ws.once("unexpected-response", (_req, res) => {
       resolve({ event: "error", error: `unexpected response ${res.statusCode}`, status: res.statusCode ?? 0 });
       res.resume();

@@ -1,0 +1,107 @@
+// Aggregates the runs into medians, spreads and ratios (to ws plain and to the raw TCP echo, or
+// the Go client for E), checks issue 8's targets, prints the tables and builds the JSON record.
+import type { Job, Kind, RowDef } from "./jobs.js";
+import type { Sample } from "./runners.js";
+import { fmtRatio, fmtValue, median, pad, spread } from "./stats.js";
+
+export type Collected = Map<string, Map<Kind, Sample[]>>; // job id → kind → samples
+
+export interface RowResult {
+  id: string;
+  label: string;
+  unit: string;
+  values: Partial<Record<Kind, { median: number; spreadPct: number; samples: number[] }>>;
+  cpu: Partial<Record<Kind, { srvCpuPct: number; genCpuPct: number; cpuNsPerMsg: number }>>;
+  ratioToWs: Partial<Record<Kind, number>>;
+  ratioToRaw: Partial<Record<Kind, number>>; // E rows: to the Go client
+  target?: { text: string; ratio: number; met: boolean };
+  modes: string[];
+  errors: string[];
+}
+
+export function aggregate(jobs: Job[], got: Collected): RowResult[] {
+  const out: RowResult[] = [];
+  for (const job of jobs) {
+    const byKind = got.get(job.id);
+    if (!byKind) continue;
+    for (const row of job.rows) out.push(rowResult(job, row, byKind));
+  }
+  return out;
+}
+
+function rowResult(job: Job, row: RowDef, byKind: Map<Kind, Sample[]>): RowResult {
+  const r: RowResult = { id: row.id, label: row.label, unit: row.unit, values: {}, cpu: {}, ratioToWs: {},
+    ratioToRaw: {}, modes: [], errors: [] };
+  for (const [kind, samples] of byKind) {
+    const xs = samples.map((s) => s.values[row.id] ?? NaN);
+    r.values[kind] = { median: median(xs), spreadPct: spread(xs), samples: xs };
+    r.cpu[kind] = {
+      srvCpuPct: median(samples.map((s) => s.srvCpu ?? NaN)),
+      genCpuPct: median(samples.map((s) => s.genCpu ?? NaN)),
+      cpuNsPerMsg: median(samples.map((s) => s.cpuNsPerMsg ?? NaN)),
+    };
+    for (const s of samples) {
+      if (s.error) r.errors.push(`${kind}: ${s.error}`);
+      if (s.mode && !r.modes.includes(`${kind}:${s.mode}`)) r.modes.push(`${kind}:${s.mode}`);
+    }
+  }
+  const ceiling: Kind = job.type === "client" ? "go" : "raw";
+  const ws = r.values.ws?.median ?? NaN;
+  const raw = r.values[ceiling]?.median ?? NaN;
+  for (const k of Object.keys(r.values) as Kind[]) {
+    const v = r.values[k]!.median;
+    r.ratioToWs[k] = v / ws;
+    r.ratioToRaw[k] = v / raw;
+  }
+  if (row.target) {
+    const ratio = (row.target.vs === "ws" ? r.ratioToWs : r.ratioToRaw).silverback ?? NaN;
+    const met = row.target.op === ">=" ? ratio >= row.target.value : ratio <= row.target.value;
+    const vs = row.target.vs === "ws" ? "ws" : job.type === "client" ? "go" : "raw";
+    r.target = { text: `${row.target.op} ${row.target.value}× ${vs}`, ratio, met };
+  }
+  return r;
+}
+
+const COLS: Array<[Kind, string]> = [["silverback", "silverback"], ["ws", "ws plain"], ["ws-native", "ws+native"],
+  ["raw", "raw/go"]];
+
+function cell(r: RowResult, k: Kind): string {
+  const v = r.values[k] ?? (k === "raw" ? r.values.go : undefined);
+  if (!v) return "";
+  const sp = v.spreadPct >= 0.5 ? ` ±${v.spreadPct.toFixed(0)}%` : "";
+  return fmtValue(v.median, r.unit) + sp;
+}
+
+export function printTable(rows: RowResult[]): string {
+  const lines: string[] = [];
+  const head = [pad("scenario", 46), ...COLS.map(([, h]) => pad(h, 13, true)), pad("sb/ws", 7, true),
+    pad("sb/ceil", 8, true), "  target"];
+  lines.push(head.join(" "));
+  lines.push("-".repeat(head.join(" ").length + 14));
+  for (const r of rows) {
+    const ceilKind: Kind = r.values.go ? "go" : "raw";
+    const t = r.target ? `  ${r.target.text} ${r.target.met ? "✔" : "✘"}` : "";
+    lines.push([pad(r.label, 46), ...COLS.map(([k]) => pad(cell(r, k), 13, true)),
+      pad(fmtRatio(r.ratioToWs.silverback ?? NaN), 7, true),
+      pad(fmtRatio(r.ratioToRaw.silverback ?? (r.values[ceilKind] ? NaN : NaN)), 8, true), t].join(" "));
+  }
+  lines.push("");
+  lines.push("CPU: server % of one core / server CPU ns per message (E: client % / client ns per message)");
+  for (const r of rows) {
+    if (r.unit === "KiB/conn") continue;
+    const parts = (["silverback", "ws", "ws-native", "raw", "go"] as Kind[]).filter((k) => r.cpu[k]).map((k) => {
+      const c = r.cpu[k]!;
+      const pct = r.values.go ? c.genCpuPct : c.srvCpuPct;
+      const gen = r.values.go ? "" : ` (gen ${c.genCpuPct.toFixed(0)}%)`;
+      const ns = Number.isFinite(c.cpuNsPerMsg) ? ` ${c.cpuNsPerMsg.toFixed(0)} ns` : "";
+      return `${k} ${Number.isFinite(pct) ? pct.toFixed(0) : "–"}%${ns}${gen}`;
+    });
+    lines.push(`  ${pad(r.id, 6)} ${parts.join(" | ")}`);
+  }
+  const errs = rows.flatMap((r) => r.errors.map((e) => `${r.id} ${e}`));
+  if (errs.length) {
+    lines.push("", "Errors:");
+    for (const e of [...new Set(errs)].slice(0, 30)) lines.push(`  ${e.slice(0, 300)}`);
+  }
+  return lines.join("\n");
+}
