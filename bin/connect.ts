@@ -87,6 +87,7 @@ export async function connect(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError("connect wants exactly one URL");
   const url = positionals[0]!;
+  if (!/^wss?:\/\//i.test(url) || !URL.canParse(url)) throw new UsageError(`not a ws:// or wss:// URL: ${url}`);
   const headers = parseHeaders(values.header ?? []);
   const ping = parseInteger("ping", values.ping, 0);
   const options: DialerOptions = {

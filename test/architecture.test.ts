@@ -19,7 +19,7 @@ const rank: Record<string, number> = {
 
 // RFC 7692 negotiation is pure (header records in, parameters out), so it ranks with the core
 // even though it lives beside the zlib code it configures.
-const pureExtras = new Set(["extensions/permessage-deflate/negotiate.ts"]);
+const pureExtras = new Set(["extensions/permessage-deflate/negotiate.ts", "extensions/permessage-deflate/options.ts"]);
 
 function layerOf(file: string): string {
   const rel = relative(src, file);

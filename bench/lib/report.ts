@@ -12,6 +12,7 @@ export interface RowResult {
   unit: string;
   values: Partial<Record<Kind, { median: number; spreadPct: number; samples: number[] }>>;
   cpu: Partial<Record<Kind, { srvCpuPct: number; genCpuPct: number; cpuNsPerMsg: number }>>;
+  extra: Partial<Record<Kind, Record<string, number>>>; // memory rows: heap/external KiB per conn
   ratioToWs: Partial<Record<Kind, number>>;
   ratioToRaw: Partial<Record<Kind, number>>; // E rows: to the Go client
   target?: { text: string; ratio: number; met: boolean };
@@ -30,7 +31,7 @@ export function aggregate(jobs: Job[], got: Collected): RowResult[] {
 }
 
 function rowResult(job: Job, row: RowDef, byKind: Map<Kind, Sample[]>): RowResult {
-  const r: RowResult = { id: row.id, label: row.label, unit: row.unit, values: {}, cpu: {}, ratioToWs: {},
+  const r: RowResult = { id: row.id, label: row.label, unit: row.unit, values: {}, cpu: {}, extra: {}, ratioToWs: {},
     ratioToRaw: {}, modes: [], errors: [] };
   for (const [kind, samples] of byKind) {
     const xs = samples.map((s) => s.values[row.id] ?? NaN);
@@ -40,6 +41,12 @@ function rowResult(job: Job, row: RowDef, byKind: Map<Kind, Sample[]>): RowResul
       genCpuPct: median(samples.map((s) => s.genCpu ?? NaN)),
       cpuNsPerMsg: median(samples.map((s) => s.cpuNsPerMsg ?? NaN)),
     };
+    const keys = new Set(samples.flatMap((s) => Object.keys(s.extra ?? {})));
+    if (keys.size > 0) {
+      const e: Record<string, number> = {};
+      for (const k of keys) e[k] = median(samples.map((s) => s.extra?.[k] ?? NaN));
+      r.extra[kind] = e;
+    }
     for (const s of samples) {
       if (s.error) r.errors.push(`${kind}: ${s.error}`);
       if (s.mode && !r.modes.includes(`${kind}:${s.mode}`)) r.modes.push(`${kind}:${s.mode}`);
@@ -96,6 +103,13 @@ export function printTable(rows: RowResult[]): string {
       const ns = Number.isFinite(c.cpuNsPerMsg) ? ` ${c.cpuNsPerMsg.toFixed(0)} ns` : "";
       return `${k} ${Number.isFinite(pct) ? pct.toFixed(0) : "–"}%${ns}${gen}`;
     });
+    lines.push(`  ${pad(r.id, 6)} ${parts.join(" | ")}`);
+  }
+  const mem = rows.filter((r) => r.unit === "KiB/conn" && Object.keys(r.extra).length > 0 && !r.id.endsWith("1"));
+  if (mem.length) lines.push("", "Memory detail (JS heap used / external, KiB per conn: idle → after one message)");
+  for (const r of mem) {
+    const parts = Object.entries(r.extra).map(([k, e]) => `${k} ${e.heapKiBIdle?.toFixed(1)}/${e.externalKiBIdle?.toFixed(1)}` +
+      ` → ${e.heapKiBAfterMsg?.toFixed(1)}/${e.externalKiBAfterMsg?.toFixed(1)}`);
     lines.push(`  ${pad(r.id, 6)} ${parts.join(" | ")}`);
   }
   const errs = rows.flatMap((r) => r.errors.map((e) => `${r.id} ${e}`));

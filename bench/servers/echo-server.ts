@@ -5,11 +5,12 @@
 //   --kind=raw         a net echo server: the ceiling for anything written in JavaScript on Node
 // --deflate turns permessage-deflate on (silverback enableCompression, ws perMessageDeflate).
 // Prints "READY <port> <mode>"; IPC: {cmd:"mem"} → memoryUsage() after forced GC (needs
-// --expose-gc), {cmd:"exit"} → clean exit (lets --cpu-prof write its profile). Exits by itself
+// --expose-gc), {cmd:"snapshot",file} → heap snapshot (bench/memprobe.ts), {cmd:"exit"} → clean exit (lets --cpu-prof write its profile). Exits by itself
 // when the parent goes away or after --maxlife seconds.
 import http from "node:http";
 import net from "node:net";
 import { createRequire } from "node:module";
+import { writeHeapSnapshot } from "node:v8";
 import type { Duplex } from "node:stream";
 import { loadSilverback, type Conn } from "./sb-api.js";
 
@@ -90,8 +91,9 @@ server.listen(0, "127.0.0.1", () => {
   const a = server.address() as net.AddressInfo;
   process.stdout.write(`READY ${a.port} ${mode}\n`);
 });
-process.on("message", (m: { cmd?: string }) => {
+process.on("message", (m: { cmd?: string; file?: string }) => {
   if (m.cmd === "mem") void collect().then((u) => process.send?.(u));
+  else if (m.cmd === "snapshot") void collect().then(() => process.send?.({ file: writeHeapSnapshot(m.file) }));
   else if (m.cmd === "exit") process.exit(0);
 });
 process.on("disconnect", () => process.exit(0));

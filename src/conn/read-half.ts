@@ -221,7 +221,8 @@ export class ReadHalf implements ReaderOwner {
       }
       cur.discard = true;
     }
-    this.#serve();
+    // At once when no message is waiting to be read; otherwise after the reads reach it.
+    if (this.#queue.length === 0) this.#runTerminal();
   }
 
   /** The socket ended or failed: pending messages stay readable, then `err`. */
@@ -259,7 +260,6 @@ export class ReadHalf implements ReaderOwner {
       if (item !== undefined && item.done) {
         this.#queue.shift();
         if (item.counted) this.#consumedFlow(item.size);
-        if (this.#queue.length === 0 && this.#terminal !== null) this.#runTerminal();
         return Promise.resolve({ messageType: item.type, data: concat(item.chunks, item.size) });
       }
     }
@@ -322,7 +322,9 @@ export class ReadHalf implements ReaderOwner {
         w.resolve({ messageType: item.type, reader });
       }
     }
-    if (this.#queue.length === 0 && this.#terminal !== null) this.#runTerminal();
+    // The close (or failure) behind the last message is handled by the next read, so the reply
+    // to that message can still be sent first (API §4.4).
+    if (this.#queue.length === 0 && this.#terminal !== null && ws.length > 0) this.#runTerminal();
   }
 
   #runTerminal(): void {

@@ -58,7 +58,8 @@ export interface MessageInflater {
  * @param options - the Upgrader's or Dialer's compression options (level, memLevel, windowBits).
  * @param server - our role: a server compresses under the server_* parameters.
  * @param limiter - caps zlib jobs in flight; default: one process-wide limiter of 10.
- * @throws TypeError/RangeError for invalid options.
+ * @throws TypeError/RangeError for invalid options or params (window bits outside 8..15: the undici
+ * `server_max_window_bits=99` crash is stopped here as well as in negotiation).
  */
 export function createPerMessageDeflate(
   params: NegotiatedCompression,
@@ -67,6 +68,7 @@ export function createPerMessageDeflate(
   limiter: ZlibLimiter = defaultZlibLimiter(),
 ): { deflater: MessageDeflater; inflater: MessageInflater } {
   const o = validateCompressionOptions(options);
+  checkParams(params);
   const ours = server ? params.serverMaxWindowBits : params.clientMaxWindowBits;
   const theirs = server ? params.clientMaxWindowBits : params.serverMaxWindowBits;
   const deflater = new PerMessageDeflater({
@@ -82,6 +84,16 @@ export function createPerMessageDeflate(
     limiter,
   });
   return { deflater, inflater };
+}
+
+function checkParams(p: NegotiatedCompression): void {
+  if (typeof p !== "object" || p === null) throw new TypeError("websocket: negotiated compression must be an object");
+  for (const k of ["serverNoContextTakeover", "clientNoContextTakeover"] as const) {
+    if (typeof p[k] !== "boolean") throw new TypeError(`websocket: negotiated ${k} must be a boolean`);
+  }
+  for (const k of ["serverMaxWindowBits", "clientMaxWindowBits"] as const) {
+    if (!Number.isInteger(p[k]) || p[k] < 8 || p[k] > 15) throw new RangeError(`websocket: negotiated ${k} must be an integer in 8..15`);
+  }
 }
 
 /**

@@ -7,8 +7,6 @@ import { maskCopy, type MaskKeySource } from "./mask.js";
 // Unmasked payloads up to this size are copied behind the header, so the socket gets one buffer
 // (one writev entry) instead of two; bigger ones are passed through uncopied.
 const MERGE_MAX = 1024;
-// Masked payloads from this size get a frame aligned to them (one extra view; see writeFrame).
-const ALIGN_MIN = 4096;
 
 /** A frame to serialize; see {@link serializeFrame}. */
 export interface Frame {
@@ -72,16 +70,7 @@ export function writeFrame(
     return [out];
   }
   const h = headerSize(n, true);
-  let out: Buffer;
-  if (n < ALIGN_MIN) {
-    out = Buffer.allocUnsafe(h + n);
-  } else {
-    // Start the frame so that its payload has the source's alignment mod 8: maskCopy can then
-    // read and write 64-bit lanes in one pass instead of memcpy + mask in place (1 MiB: ~1.6× faster).
-    const base = Buffer.allocUnsafe(h + n + 7);
-    const shift = (payload.byteOffset - base.byteOffset - h) & 7;
-    out = base.subarray(shift, shift + h + n);
-  }
+  const out = Buffer.allocUnsafe(h + n);
   // The key is drawn straight into the header, and the payload masked from there: no key object
   // (with the header inlined for n < 126 this path is 77 ns vs 119 ns at 32 B).
   if (n < 126) {

@@ -4,15 +4,14 @@ import { randomFillSync } from "node:crypto";
 
 // From this many bytes the 64-bit lane loop beats the byte loop, despite the ~45 ns it takes to
 // create a BigUint64Array view (Node 20 x64, in place: 64 B 82 ns vs 47 ns byte-wise; 128 B 86 vs
-// 89 ns; 256 B 94 vs 172 ns). The same crossover holds for maskCopy.
+// 89 ns; 256 B 94 vs 172 ns).
 const WORD_MIN = 128;
-const COPY_WORD_MIN = 128;
 
 // The 8-byte lane key is assembled byte-wise in `lane` and read back through `lane64`, so the
 // result is right on little- and big-endian hosts alike.
 const lane = new Uint8Array(8);
 const lane64 = new BigUint64Array(lane.buffer);
-// maskCopy's key when it falls back to maskRange (which overwrites `lane`).
+// maskCopy's key for maskRange (a separate array: maskRange overwrites `lane`).
 const copyKey = new Uint8Array(4);
 
 /**
@@ -86,8 +85,12 @@ export function maskRange(buf: Uint8Array, start: number, end: number, key: Uint
 }
 
 /**
- * Writes `src` XOR the masking key (from key byte 0) into `dst` at `dstStart`: the copy and the
- * masking in one pass, leaving `src` untouched (a client's outgoing payload).
+ * Writes `src` XOR the masking key (from key byte 0) into `dst` at `dstStart`, leaving `src`
+ * untouched (a client's outgoing payload).
+ *
+ * Long payloads are copied natively, then masked in place with {@link maskRange}. A one-pass
+ * loop over two aligned 64-bit views was tried and measured no faster (1 KiB: 200–285 ns vs
+ * 147–154 ns; 64 KiB: 5.1–5.3 µs vs 5.5–5.8 µs; Node 20 x64): memcpy of cached data is nearly free.
  * @param src - payload to mask; not modified
  * @param dst - destination, `src.length` bytes from `dstStart`
  * @param dstStart - where the masked payload goes
@@ -96,43 +99,21 @@ export function maskRange(buf: Uint8Array, start: number, end: number, key: Uint
  */
 export function maskCopy(src: Uint8Array, dst: Uint8Array, dstStart: number, key: Uint8Array, keyAt = 0): void {
   const n = src.length;
+  const k0 = key[keyAt]!;
+  const k1 = key[keyAt + 1]!;
+  const k2 = key[keyAt + 2]!;
+  const k3 = key[keyAt + 3]!;
+  if (n >= WORD_MIN) {
+    copyKey[0] = k0;
+    copyKey[1] = k1;
+    copyKey[2] = k2;
+    copyKey[3] = k3;
+    dst.set(src, dstStart);
+    maskRange(dst, dstStart, dstStart + n, copyKey, 0);
+    return;
+  }
   let i = 0;
   let d = dstStart;
-  if (n >= COPY_WORD_MIN) {
-    if (((src.byteOffset - dst.byteOffset - d) & 7) !== 0) {
-      // Different alignments: no common 64-bit view. Native copy, then mask in place.
-      for (let j = 0; j < 4; j++) copyKey[j] = key[keyAt + j]!;
-      dst.set(src, d);
-      maskRange(dst, d, d + n, copyKey, 0);
-      return;
-    }
-    const head = (8 - (src.byteOffset & 7)) & 7;
-    while (i < head) dst[d++] = src[i]! ^ key[keyAt + (i++ & 3)]!;
-    for (let j = 0; j < 8; j++) lane[j] = key[keyAt + ((i + j) & 3)]!;
-    const k = lane64[0]!;
-    const m = (n - i) >>> 3;
-    const s = new BigUint64Array(src.buffer, src.byteOffset + i, m);
-    const w = new BigUint64Array(dst.buffer, dst.byteOffset + d, m);
-    const m8 = m & ~7;
-    let j = 0;
-    for (; j < m8; j += 8) {
-      w[j] = s[j]! ^ k;
-      w[j + 1] = s[j + 1]! ^ k;
-      w[j + 2] = s[j + 2]! ^ k;
-      w[j + 3] = s[j + 3]! ^ k;
-      w[j + 4] = s[j + 4]! ^ k;
-      w[j + 5] = s[j + 5]! ^ k;
-      w[j + 6] = s[j + 6]! ^ k;
-      w[j + 7] = s[j + 7]! ^ k;
-    }
-    for (; j < m; j++) w[j] = s[j]! ^ k;
-    i += m << 3;
-    d += m << 3;
-  }
-  const k0 = key[keyAt + (i & 3)]!;
-  const k1 = key[keyAt + ((i + 1) & 3)]!;
-  const k2 = key[keyAt + ((i + 2) & 3)]!;
-  const k3 = key[keyAt + ((i + 3) & 3)]!;
   for (; i + 3 < n; i += 4, d += 4) {
     dst[d] = src[i]! ^ k0;
     dst[d + 1] = src[i + 1]! ^ k1;

@@ -44,6 +44,26 @@ function scan(bytes: Uint8Array, i: number, end: number, s: number): number {
   return need === 0 ? 0 : need | (lo << 8) | (hi << 16);
 }
 
+/** Index of the first byte of bytes[i..end) that cannot continue valid UTF-8 from state `s`; `end` if none. */
+function firstInvalid(bytes: Uint8Array, i: number, end: number, s: number): number {
+  for (; i < end; i++) {
+    s = scan(bytes, i, i + 1, s);
+    if (s < 0) return i;
+  }
+  return end;
+}
+
+/**
+ * Returns how many leading bytes of `bytes` form a prefix of valid UTF-8: the index of the first
+ * byte that no valid text could have there, or `bytes.length` when there is none (the bytes may
+ * still end inside a code point).
+ * @param bytes - the bytes to check
+ * @returns 0..bytes.length
+ */
+export function utf8ValidPrefix(bytes: Uint8Array): number {
+  return firstInvalid(bytes, 0, bytes.length, 0);
+}
+
 /**
  * Reports whether `bytes` is, as a whole, valid UTF-8 (strict: no overlongs, no surrogates,
  * nothing above U+10FFFF). Short inputs are walked in JS, longer ones go to `buffer.isUtf8`.
@@ -70,6 +90,12 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
  */
 export class Utf8Validator {
   #state = 0;
+  #invalidAt = 0;
+
+  /** After {@link Utf8Validator.push} returned false: the index, in that chunk, of the first impossible byte. */
+  get invalidAt(): number {
+    return this.#invalidAt;
+  }
 
   /**
    * Feeds the next bytes.
@@ -78,12 +104,16 @@ export class Utf8Validator {
    *   until {@link Utf8Validator.reset})
    */
   push(bytes: Uint8Array): boolean {
-    let s = this.#state;
-    if (s < 0) return false;
+    const s0 = this.#state;
+    let s = s0;
+    if (s < 0) {
+      this.#invalidAt = 0;
+      return false;
+    }
     const end = bytes.length;
     let i = 0;
     // 1. Finish a code point left open by the previous chunk (at most 3 bytes).
-    while (s !== 0 && i < end) {
+    while (s > 0 && i < end) {
       s = scan(bytes, i, i + 1, s);
       i++;
     }
@@ -103,7 +133,10 @@ export class Utf8Validator {
       s = isUtf8(bulk) ? scan(bytes, t, end, 0) : -1;
     }
     this.#state = s;
-    return s >= 0;
+    if (s >= 0) return true;
+    // Rare path: find the exact byte (isUtf8 only says yes or no).
+    this.#invalidAt = firstInvalid(bytes, 0, end, s0);
+    return false;
   }
 
   /**

@@ -55,13 +55,20 @@ function detachParser(socket: ServerSocket, parser: NodeParser): void {
   if (typeof parser.close === "function") setImmediate(() => parser.close?.());
 }
 
+/** A socket taken from node: `early` bytes were swallowed; call `unhold()` once it is watched. */
+export interface TakenOver {
+  socket: Duplex;
+  early: number;
+  unhold: () => void;
+}
+
 /**
  * Detaches `req.socket` from node's HTTP machinery so that nothing node does later writes to or
  * destroys it, and returns it with the number of bytes node's parser swallowed after the request
  * head (known only when called while node is still parsing the head's chunk: a synchronous call
  * from the 'request' handler). Further bytes stay buffered in the socket for the caller.
  */
-export function takeOverSocket(req: IncomingMessage, res: ServerResponse): Promise<{ socket: Duplex; early: number }> {
+export function takeOverSocket(req: IncomingMessage, res: ServerResponse): Promise<TakenOver> {
   const socket = req.socket as ServerSocket;
   if (socket._httpMessage === res && typeof res.detachSocket === "function") res.detachSocket(socket);
   for (const ev of EVENTS) {
@@ -70,12 +77,16 @@ export function takeOverSocket(req: IncomingMessage, res: ServerResponse): Promi
   // node wraps on/addListener/prependListener (they restore themselves once socket.parser is
   // null) and forbids setEncoding on server sockets.
   if (Object.hasOwn(socket, "setEncoding")) delete (socket as { setEncoding?: unknown }).setEncoding;
-  socket.setTimeout(0);
+  if (typeof socket.setTimeout === "function") socket.setTimeout(0);
   const parser = socket.parser;
-  const release = (early: number): { socket: Duplex; early: number } => {
+  // Until the caller watches the socket, an 'error' must not find it without a listener; the
+  // caller sees the outcome through socket.destroyed.
+  const hold = (): void => {};
+  socket.on("error", hold);
+  const release = (early: number): TakenOver => {
     // As node before 'upgrade': data now buffers in the socket until someone reads it.
     (socket as { readableFlowing: boolean | null }).readableFlowing = null;
-    return { socket, early };
+    return { socket, early, unhold: () => socket.removeListener("error", hold) };
   };
   if (parser === undefined || parser === null) return Promise.resolve(release(0));
   const current = typeof parser.getCurrentBuffer === "function" ? parser.getCurrentBuffer() : undefined;

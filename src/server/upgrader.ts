@@ -111,8 +111,8 @@ export class Upgrader {
       if (res.headersSent || (socket as { _httpMessage?: unknown })._httpMessage !== res) {
         throw new HandshakeError(500, "websocket: the response was already started");
       }
-      const { early } = await takeOverSocket(req as IncomingMessage, res);
-      return this.#handshake(req as IncomingMessage, socket, undefined, list, early);
+      const taken = await takeOverSocket(req as IncomingMessage, res);
+      return this.#handshake(req as IncomingMessage, socket, undefined, list, taken.early, taken.unhold);
     }
     if (isHttp2Request(req)) throw new TypeError("websocket: HTTP/2 requests need the upgrade(req, res) form");
     if (!isDuplex(target)) throw new TypeError("websocket: upgrade needs a socket or a response");
@@ -124,9 +124,10 @@ export class Upgrader {
 
   /** The steps of gorilla's `Upgrade` once the socket is ours; `early` only in the (req, res) form. */
   async #handshake(req: IncomingMessage, socket: Duplex, head: Uint8Array | undefined, list: HeaderList,
-    early: number | undefined): Promise<Conn> {
+    early: number | undefined, unhold?: () => void): Promise<Conn> {
     const o = this.#o;
     const guard = new HandshakeGuard(socket, o.handshakeTimeout);
+    unhold?.();
     try {
       // 1–4: Connection, Upgrade, method, version (RFC 6455 §4.2.1); 5: the application's headers.
       let failure = checkUpgradeRequest(req.method, req.headers) ?? checkResponseHeaders(list);

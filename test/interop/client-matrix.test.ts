@@ -177,6 +177,13 @@ function defineCases(kind: ServerKind): void {
       return true;
     });
   });
+  matrix.case(pair, "close 1000 from peer ends the loop", { needs }, async () => {
+    const { conn } = await dial(await plainServer());
+    await conn.writeMessage(TextMessage, "!close 1000");
+    const seen: Buffer[] = [];
+    for await (const m of conn) seen.push(m.data); // ends without throwing on 1000
+    assert.deepEqual(seen, []);
+  });
   matrix.case(pair, "close 4000 from sb", { needs }, async () => {
     const { conn } = await dial(await plainServer());
     const res = await conn.shutdown(4000, "bye");
@@ -215,6 +222,10 @@ function defineCases(kind: ServerKind): void {
     await echo(conn, TextMessage, Buffer.from(TEXT.repeat(100)));
     await echo(conn, BinaryMessage, randomBytes(70_000));
     await echo(conn, BinaryMessage, pattern(2, 1 << 20));
+  });
+  matrix.case(pair, "deflate: repeats 8 KB apart (window bits)", { needs }, async () => {
+    const r = randomBytes(8000);
+    await echo((await deflate()).conn, BinaryMessage, Buffer.concat([r, r, r]));
   });
   matrix.case(pair, "deflate: fragmented both ways", { needs }, async () => {
     const s = await deflate();

@@ -193,6 +193,13 @@ function defineCases(kind: ClientKind, caps: Caps): void {
     assert.ok(err instanceof CloseError, `read ended with ${String(err)}`);
     assert.deepEqual([err.code, err.text], [4001, "bye"]);
   });
+  matrix.case(pair, "close 1000 from peer ends the loop", { needs }, async () => {
+    const { client, rec } = await session(kind, "/plain", {})();
+    await echo(client, 1, Buffer.from(TEXT));
+    const r = await op(client, { op: "close", code: 1000, reason: "" });
+    assert.equal(r.close?.code, 1000, `echoed close: ${JSON.stringify(r)}`);
+    assert.equal(await within(rec.done, 10_000, "echo loop end"), null, "for await ends without error on 1000");
+  });
   matrix.case(pair, "close 4000 from sb", { needs }, async () => {
     const { client, rec } = await session(kind, "/plain", {})();
     const [res, got] = await Promise.all([rec.conn.shutdown(4000, "bye"), call(client, { op: "recv" })]);
@@ -241,6 +248,11 @@ function defineCases(kind: ClientKind, caps: Caps): void {
     await echo(client, 1, Buffer.from(TEXT.repeat(100)));
     await echo(client, 2, randomBytes(70_000));
     await echoGen(client, 2, 1 << 20);
+  });
+  matrix.case(pair, "deflate: repeats 8 KB apart (window bits)", { needs }, async () => {
+    const { client } = await deflate();
+    const r = randomBytes(8000);
+    await echo(client, 2, Buffer.concat([r, r, r]));
   });
   matrix.case(pair, "deflate: fragmented both ways", { needs }, async () => {
     const s = await deflate();

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer, isUtf8 } from "node:buffer";
-import { isValidUtf8, Utf8Validator } from "../../src/protocol/utf8-validator.js";
+import { isValidUtf8, utf8ValidPrefix, Utf8Validator } from "../../src/protocol/utf8-validator.js";
 import { hex } from "../helpers/hex.js";
 
 // Boundary code points of every sequence length (RFC 3629 §4).
@@ -113,6 +113,34 @@ describe("RFC 3629 UTF-8 (RFC 6455 §8.1 text messages)", () => {
     assert.equal(w.push(Buffer.concat([hex`41`, Buffer.from("€".repeat(40))])), false);
   });
 
+  it("Utf8Validator stays failed when bytes after a broken sequence look like a fresh one", () => {
+    // Regression: C2 left open, then 41 breaks it; FF 80 80 must not be read as a new sequence.
+    const v = new Utf8Validator();
+    assert.equal(v.push(hex`c2`), true);
+    assert.equal(v.push(hex`41 ff 80 80 41`), false);
+    assert.equal(v.invalidAt, 0);
+    assert.equal(v.end(), false);
+    const w = new Utf8Validator();
+    assert.equal(w.push(hex`e2`), true);
+    assert.equal(w.push(hex`82 ff bf 41`), false);
+    assert.equal(w.invalidAt, 1);
+  });
+
+  it("Utf8Validator.invalidAt locates the first impossible byte of the failing chunk", () => {
+    for (const [, b, at] of INVALID) {
+      const v = new Utf8Validator();
+      assert.equal(v.push(b), false);
+      assert.equal(v.invalidAt, at);
+      assert.equal(v.push(b), false);
+      assert.equal(v.invalidAt, 0, "already failed: nothing of the next chunk is valid");
+    }
+  });
+
+  it("utf8ValidPrefix counts the bytes before the first impossible one", () => {
+    for (const [, b, at] of INVALID) assert.equal(utf8ValidPrefix(b), at);
+    for (const b of [...VALID, ...TRUNCATED]) assert.equal(utf8ValidPrefix(b), b.length);
+  });
+
   it("isValidUtf8 agrees with the corpus", () => {
     for (const b of VALID) assert.equal(isValidUtf8(b), true);
     for (const [, b] of INVALID) assert.equal(isValidUtf8(b), false);
@@ -130,7 +158,11 @@ describe("RFC 3629 UTF-8 (RFC 6455 §8.1 text messages)", () => {
       for (let i = 0; i < len; i++) s += alphabet[Math.floor(r() * alphabet.length)];
       const b = Buffer.from(s);
       const edits = r() < 0.5 ? 0 : 1 + Math.floor(r() * 3);
-      for (let e = 0; e < edits && b.length > 0; e++) b[Math.floor(r() * b.length)] = Math.floor(r() * 256);
+      for (let e = 0; e < edits && b.length > 0; e++) {
+        // Random bytes, and often the bytes that matter most: continuations, leads, never-valid ones.
+        const pick = r() < 0.5 ? Math.floor(r() * 256) : [0x80, 0xbf, 0xc0, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xf5, 0xff][Math.floor(r() * 10)]!;
+        b[Math.floor(r() * b.length)] = pick;
+      }
       const want = isUtf8(b);
       if (want) valid++;
       assert.equal(isValidUtf8(b), want, b.toString("hex"));

@@ -12,6 +12,7 @@ import { TextMessage } from "../../src/constants.js";
 import { HandshakeReasons as R } from "../../src/handshake/server-handshake.js";
 import { Upgrader } from "../../src/server/upgrader.js";
 import type { Conn } from "../../src/conn/conn.js";
+import { duplexPair } from "../helpers/duplex-pair.js";
 import {
   Calls, clientFrame, connect, exchange, handshake, listen, readAll, readHead, readServerFrame, settle,
 } from "./helpers.js";
@@ -189,6 +190,35 @@ describe("Upgrader.Upgrade(req, res)", () => {
     } finally {
       await ts.close();
     }
+  });
+
+  it("Upgrader.Upgrade takes over a non-socket stream that node parses through 'data' events", T, async () => {
+    const upgrader = new Upgrader();
+    const calls = new Calls<Conn>();
+    const server = http.createServer((req, res) => calls.push(upgrader.upgrade(req, res)));
+    const [client, serverSide] = duplexPair();
+    server.emit("connection", serverSide);
+    const got: Buffer[] = [];
+    client.on("data", (d: Buffer) => got.push(d));
+    client.write(handshake("example.com"));
+    const conn = (await calls.next()).value!;
+    while (!Buffer.concat(got).includes("\r\n\r\n")) await once(client, "data");
+    assert.match(Buffer.concat(got).toString("latin1"), /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    client.write(clientFrame(1, "via duplex"));
+    assert.equal((await conn.readMessage()).data.toString(), "via duplex");
+    conn.close();
+  });
+
+  it("Upgrader.Upgrade refuses data sent with the head on a stream parsed through 'data' events", T, async () => {
+    const upgrader = new Upgrader();
+    const calls = new Calls<Conn>();
+    const server = http.createServer((req, res) => calls.push(upgrader.upgrade(req, res)));
+    const [client, serverSide] = duplexPair();
+    server.emit("connection", serverSide);
+    client.on("data", () => {});
+    client.write(Buffer.concat([Buffer.from(handshake("example.com")), clientFrame(1, "early")]));
+    const outcome = await calls.next();
+    assert.equal((outcome.error as HandshakeError).reason, R.earlyData);
   });
 
   it("Upgrader.Upgrade answers an HTTP/2 request with 501 (RFC 8441 not yet supported)", T, async () => {

@@ -14,13 +14,11 @@ export interface BadVector {
   /** Text of the ProtocolError. */
   error: string;
   closeCode: number;
-  /** Events delivered before the failure (data merged), the same for every feeding. */
-  before?: Normalized[];
   /**
-   * UTF-8 vectors: the valid pieces before the bad byte are delivered as they arrive, so how much
-   * of a message comes before the error depends on the feeding; it is always a prefix of this.
+   * Events delivered before the failure (data merged), the same for every feeding. For bad UTF-8
+   * that is every byte before the first impossible one, as an unfinished piece.
    */
-  validPrefix?: Buffer;
+  before?: Normalized[];
 }
 
 /** A merged data piece for `before`. */
@@ -84,8 +82,9 @@ export const BAD_VECTORS: BadVector[] = [
   })),
   { name: "a close reason that is not UTF-8", server: true, bytes: c({ opcode: 8, payload: hex`03 e8 ce ba e1 bd b9 cf 83 ce bc ce b5 ed a0 80 65 64 69 74 65 64` }), error: "websocket: invalid utf8 payload in close frame", closeCode: 1007 },
   // UTF-8 in text messages (§8.1).
-  { name: "a text message that is not UTF-8", server: true, bytes: c({ opcode: 1, payload: hex`ce ba e1 bd b9 cf 83 ce bc ce b5 ed a0 80` }), error: "websocket: invalid UTF-8 in text message", closeCode: 1007, validPrefix: hex`ce ba e1 bd b9 cf 83 ce bc ce b5 ed` },
-  { name: "a text message ending inside a code point", server: false, bytes: rawFrame({ opcode: 1, payload: hex`41 e2 82` }), error: "websocket: invalid UTF-8 in text message", closeCode: 1007, validPrefix: hex`41 e2 82` },
-  { name: "a fragmented text message ending inside a code point", server: true, bytes: frames(c({ fin: false, opcode: 1, payload: hex`41 e2` }), c({ opcode: 0, payload: hex`82` })), error: "websocket: invalid UTF-8 in text message", closeCode: 1007, validPrefix: hex`41 e2` },
-  { name: "a fragmented text message ending with an empty frame inside a code point", server: true, bytes: frames(c({ fin: false, opcode: 1, payload: hex`41 e2` }), c({ opcode: 0 })), error: "websocket: invalid UTF-8 in text message", closeCode: 1007, validPrefix: hex`41 e2` },
+  { name: "a text message that is not UTF-8", server: true, bytes: c({ opcode: 1, payload: hex`ce ba e1 bd b9 cf 83 ce bc ce b5 ed a0 80` }), error: "websocket: invalid UTF-8 in text message", closeCode: 1007, before: [piece(1, hex`ce ba e1 bd b9 cf 83 ce bc ce b5 ed`, false)] },
+  { name: "a text message starting with an impossible byte", server: true, bytes: c({ opcode: 1, payload: hex`ff 41` }), error: "websocket: invalid UTF-8 in text message", closeCode: 1007 },
+  { name: "a text message ending inside a code point", server: false, bytes: rawFrame({ opcode: 1, payload: hex`41 e2 82` }), error: "websocket: invalid UTF-8 in text message", closeCode: 1007, before: [piece(1, hex`41 e2 82`, false)] },
+  { name: "a fragmented text message ending inside a code point", server: true, bytes: frames(c({ fin: false, opcode: 1, payload: hex`41 e2` }), c({ opcode: 0, payload: hex`82` })), error: "websocket: invalid UTF-8 in text message", closeCode: 1007, before: [piece(1, hex`41 e2 82`, false)] },
+  { name: "a fragmented text message ending with an empty frame inside a code point", server: true, bytes: frames(c({ fin: false, opcode: 1, payload: hex`41 e2` }), c({ opcode: 0 })), error: "websocket: invalid UTF-8 in text message", closeCode: 1007, before: [piece(1, hex`41 e2`, false)] },
 ];
