@@ -83,11 +83,12 @@ export async function serve(args: string[]): Promise<number> {
   }
 
   server.on("upgrade", async (req, socket, head) => {
+    const from = req.socket.remoteAddress ?? "?"; // gone once a refused socket is destroyed
     let conn: Conn;
     try {
       conn = await upgrader.upgrade(req, socket, head);
     } catch (err) {
-      console.error(`refused ${req.socket.remoteAddress ?? "?"}: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`refused ${from}: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     const peer = conn.remoteAddr();

@@ -221,8 +221,14 @@ export class ReadHalf implements ReaderOwner {
       }
       cur.discard = true;
     }
-    // At once when no message is waiting to be read; otherwise after the reads reach it.
-    if (this.#queue.length === 0) this.#runTerminal();
+    // At once when a read is waiting and no message is; otherwise after the reads reach it. With
+    // neither, wait one turn: a read may just have been handed the message before it, and its
+    // reply must still be sendable (API §4.4).
+    if (this.#queue.length > 0) return;
+    if (this.#waiters.length > 0) this.#runTerminal();
+    else setImmediate(() => {
+      if (this.#terminal !== null && this.#queue.length === 0) this.#runTerminal();
+    });
   }
 
   /** The socket ended or failed: pending messages stay readable, then `err`. */
