@@ -110,9 +110,10 @@ export async function connect(args: string[]): Promise<number> {
   }
 
   let closing = false;
+  let finished = false;
   let closeTimer: NodeJS.Timeout | undefined;
   const startClose = (): void => {
-    if (closing) return;
+    if (closing || finished) return;
     closing = true;
     // Close frame now; keep printing what the server still sends until its close frame arrives.
     conn.writeControl(CloseMessage, formatCloseMessage(CloseNormalClosure, "")).catch(() => {});
@@ -131,13 +132,15 @@ export async function connect(args: string[]): Promise<number> {
     startClose();
   })();
   const onSignal = (): void => {
-    if (closing) process.exit(Exit.interrupted);
-    input.close(); // ends the line loop above, which starts the close handshake
+    if (closing) process.exit(Exit.interrupted); // second Ctrl-C: give up on the handshake
+    input.close();
+    startClose(); // at once, even if a write to a stuck server is pending
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
   const code = await readLoop(conn, () => closing);
+  finished = true;
   clearTimeout(closeTimer);
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);

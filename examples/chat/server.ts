@@ -30,7 +30,9 @@ export interface ChatServer {
   url: string;
   /** The WebSocket endpoint, e.g. `ws://127.0.0.1:8080/ws`. */
   wsUrl: string;
+  /** The node:http server (page, upgrades). */
   server: Server;
+  /** The hub: `hub.size` is the number of connected clients. */
   hub: Hub;
   /**
    * Stops accepting, sends close 1001 to every client and waits up to `timeout` ms for each to

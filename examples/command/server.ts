@@ -26,8 +26,11 @@ export interface CommandServerOptions {
 
 /** A running command server. */
 export interface CommandServer {
+  /** The page, e.g. `http://127.0.0.1:8080/`. */
   url: string;
+  /** The WebSocket endpoint, e.g. `ws://127.0.0.1:8080/ws`. */
   wsUrl: string;
+  /** The node:http server. */
   server: Server;
   /** Closes every connection with 1001 (their processes are then stopped) and the server. */
   close(timeout?: number): Promise<void>;

@@ -26,6 +26,7 @@ export interface EchoServer {
   url: string;
   /** The WebSocket endpoint, e.g. `ws://127.0.0.1:8080/echo`. */
   wsUrl: string;
+  /** The node:http server. */
   server: Server;
   /** Sends close 1001 to every client (waiting up to `timeout` ms each), then stops the server. */
   close(timeout?: number): Promise<void>;

@@ -23,8 +23,11 @@ export interface FileWatchServerOptions {
 
 /** A running file watch server. */
 export interface FileWatchServer {
+  /** The page, e.g. `http://127.0.0.1:8080/`. */
   url: string;
+  /** The WebSocket endpoint, e.g. `ws://127.0.0.1:8080/ws`. */
   wsUrl: string;
+  /** The node:http server. */
   server: Server;
   /** Stops watching, closes every connection with 1001 and stops the server. */
   close(timeout?: number): Promise<void>;

@@ -5,8 +5,12 @@ import { encodeFrameHeader, headerSize } from "./frame-header.js";
 import { maskCopy, type MaskKeySource } from "./mask.js";
 
 // Unmasked payloads up to this size are copied behind the header, so the socket gets one buffer
-// (one writev entry) instead of two; bigger ones are passed through uncopied.
+// instead of two; bigger ones are passed through uncopied. Corked writes to a loopback socket,
+// per frame, merged vs two buffers (Node 20): 32 B 2.1 vs 2.4 µs; 256 B 1.6 vs 2.2 µs; 1 KiB 2.1
+// vs 2.3 µs; but 4 KiB 4.2 vs 3.5 µs and 16 KiB 10.7 vs 8.7 µs, where the copy costs more.
 const MERGE_MAX = 1024;
+// From this payload size masked frames are aligned to their payload (maskCopy's one-pass size).
+const ALIGN_MIN = 4096;
 
 /** A frame to serialize; see {@link serializeFrame}. */
 export interface Frame {
@@ -24,7 +28,7 @@ export interface Frame {
 
 /**
  * Serializes one frame. gorilla: the framing half of `messageWriter.flushFrame` / `WriteControl`.
- * No rule is checked here (that is {@link Sender}'s job).
+ * No rule is checked here (that is the `Sender`'s job).
  * @param f - the frame
  * @returns the wire bytes. Unmasked: `[header, payload]` with `payload` the caller's own bytes, or,
  *   for payloads up to 1 KiB, one merged buffer. Masked: one new buffer holding the header and a
@@ -34,12 +38,12 @@ export function serializeFrame(f: Frame): Uint8Array[] {
   return writeFrame(f.fin, f.rsv1 === true, f.opcode, f.payload, f.maskKey ?? null, null);
 }
 
+// Passed to encodeFrameHeader only to set the MASK bit; the real key is written over it.
 const ZERO_KEY = new Uint8Array(4);
 
 /**
  * {@link serializeFrame} with positional arguments and an optional key source, so the
- * {@link Sender}'s path allocates no frame object and no key (the key is drawn straight into
- * the header).
+ * `Sender`'s path allocates no frame object and no key (the key is drawn straight into the header).
  * @param fin - FIN bit
  * @param rsv1 - RSV1 bit
  * @param opcode - 4-bit opcode
@@ -70,7 +74,16 @@ export function writeFrame(
     return [out];
   }
   const h = headerSize(n, true);
-  const out = Buffer.allocUnsafe(h + n);
+  let out: Buffer;
+  if (n < ALIGN_MIN) {
+    out = Buffer.allocUnsafe(h + n);
+  } else {
+    // Place the frame so that its payload shares the source's alignment mod 8, letting maskCopy
+    // mask in one pass over 64-bit views (see maskCopy for the numbers); costs one extra view.
+    const base = Buffer.allocUnsafe(h + n + 7);
+    const shift = (payload.byteOffset - base.byteOffset - h) & 7;
+    out = base.subarray(shift, shift + h + n);
+  }
   // The key is drawn straight into the header, and the payload masked from there: no key object
   // (with the header inlined for n < 126 this path is 77 ns vs 119 ns at 32 B).
   if (n < 126) {

@@ -21,7 +21,9 @@ const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (ab: ArrayBuffe
  *   piece with `first` and exactly one with `fin` (possibly the same, possibly empty).
  * - `ping` / `pong`: the payload, an own copy.
  * - `close`: the peer's close frame, validated; `code` 1005 when the payload was empty.
- * - `error`: the connection must be failed; always the last event.
+ * - `error`: the connection must be failed; always the last event. Before an invalid UTF-8 error,
+ *   the bytes of the failing piece up to the first impossible byte come as a piece with `fin`
+ *   false, so the events are the same however the input was cut into chunks.
  */
 export type ReadEvent =
   | { kind: "data"; messageType: 1 | 2; compressed: boolean; first: boolean; fin: boolean; bytes: Uint8Array }
@@ -154,7 +156,10 @@ export class Receiver {
         if (valid >= 0) {
           // Deliver the bytes up to the first impossible one, unfinished, then the error: the
           // outcome is then the same however the stream was cut into chunks.
-          if (valid > 0) events.push({ kind: "data", messageType: this.#type, compressed: false, first: this.#first, fin: false, bytes: new FastBuffer(ab, base + pos, valid) });
+          if (valid > 0) {
+            const prefix = new FastBuffer(ab, base + pos, valid);
+            events.push({ kind: "data", messageType: this.#type, compressed: false, first: this.#first, fin: false, bytes: prefix });
+          }
           this.#failUtf8(events);
           return events;
         }

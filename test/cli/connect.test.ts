@@ -63,6 +63,24 @@ describe("silverback connect", () => {
     }
   });
 
+  it("Ctrl-C (SIGINT) runs the close handshake and exits 0", async () => {
+    let serverSaw: unknown = "nothing";
+    const srv = await testServer(async (conn) => {
+      await conn.writeMessage(TextMessage, "ready");
+      serverSaw = await conn.readMessage().catch((e: unknown) => e);
+    });
+    const cli = runCli(["connect", srv.url]);
+    try {
+      await cli.waitFor("stdout", /ready\n/);
+      cli.proc.kill("SIGINT");
+      assert.equal(await cli.exited(), 0);
+      assert.ok(isCloseError(serverSaw, 1000), String(serverSaw));
+    } finally {
+      cli.kill();
+      await srv.close();
+    }
+  });
+
   it("offers subprotocols with -s, sends -H headers, and reports the server's choice", async () => {
     const srv = await testServer(async (conn) => {
       await conn.writeMessage(TextMessage, `protocol=${conn.subprotocol()}`);

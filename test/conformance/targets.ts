@@ -27,6 +27,8 @@ export interface Target {
   via: string;
   /** Whether compression cases can run. */
   compression: boolean;
+  /** Port of the listening side (the Upgrader's http server, or the raw peer's server). */
+  port: number;
   open(o: CaseOptions): Promise<Session>;
   close(): Promise<void>;
 }
@@ -61,7 +63,10 @@ export async function serverTarget(): Promise<Target> {
     loops.delete(u.pathname);
     socket.on("error", () => {});
     acceptConn(lib, req, socket, head, o).then(
-      (conn) => report?.(echoLoop(conn)),
+      (conn) => {
+        const loop = echoLoop(conn);
+        report?.(loop);
+      },
       (err: unknown) => report?.(Promise.resolve(err)),
     );
   });
@@ -71,6 +76,7 @@ export async function serverTarget(): Promise<Target> {
     role: "server",
     via: lib !== null ? "Upgrader" : "newConn",
     compression: lib !== null,
+    port,
     async open(o) {
       const path = `/c/${++n}`;
       const loop = new Promise<unknown>((resolve) => loops.set(path, (p) => void p.then(resolve)));
@@ -132,6 +138,7 @@ export async function clientTarget(): Promise<Target> {
     role: "client",
     via: lib !== null ? "Dialer" : "newConn",
     compression: lib !== null,
+    port,
     async open(o) {
       const path = `/c/${++n}`;
       const accepted = new Promise<{ sock: net.Socket; rest: Buffer; compression: boolean }>((resolve) => waiting.set(path, { o, resolve }));

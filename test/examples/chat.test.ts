@@ -8,9 +8,11 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { BadHandshakeError, CloseError, PreparedMessage, TextMessage, dial } from "../../src/index.js";
+import { Duplex } from "node:stream";
+import { BadHandshakeError, CloseError, PreparedMessage, TextMessage, dial, newConn } from "../../src/index.js";
 import { start, type ChatServer } from "../../examples/chat/server.js";
 import { Hub, type HubMember } from "../../examples/chat/hub.js";
+import { ChatClient } from "../../examples/chat/client.js";
 import { browserMissing, launchBrowser, within, type TestBrowser } from "./browser.js";
 
 // Page functions run in the browser; this is the little of the DOM they use (no "dom" lib here).
@@ -141,6 +143,25 @@ describe("chat Hub", () => {
     assert.equal(slow.got.length, 1);
     assert.equal(slow.dropped, "send queue full");
     assert.equal(hub.size, 1);
+  });
+});
+
+describe("chat ChatClient", () => {
+  it("a peer that never reads fills its bounded queue and is dropped; the others keep receiving", async () => {
+    // A socket whose writes never complete: the kernel buffer of a peer that stopped reading.
+    const stuck = new Duplex({ read() {}, write() {} });
+    const hub = new Hub();
+    const slow = new ChatClient(hub, newConn(stuck, { server: true, writeHighWaterMark: 1024 }), 4);
+    const fast = { got: 0, send: () => ((fast.got += 1), true), drop: () => assert.fail("fast member dropped") };
+    hub.register(fast);
+    const running = slow.run();
+    assert.equal(hub.size, 2);
+    const big = "x".repeat(2048); // one message is over the high-water mark: the first write never settles
+    for (let i = 0; i < 10; i++) hub.broadcast(big);
+    assert.equal(hub.size, 1, "the slow client is out of the hub");
+    assert.equal(fast.got, 10);
+    await within(running, 10_000, "slow client's run() to end"); // shutdown gives up after 1 s, destroys the socket
+    assert.ok(stuck.destroyed);
   });
 });
 

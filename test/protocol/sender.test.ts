@@ -49,6 +49,9 @@ describe("RFC 6455 §5.2, §5.4 Sender framing", () => {
     assert.deepStrictEqual(wire(s.dataFrame(2, hex`aa`, false, true)), hex`42 01 aa`);
     assert.deepStrictEqual(wire(s.dataFrame(2, hex`bb`, true, true)), hex`80 01 bb`);
     assert.deepStrictEqual(wire(s.dataFrame(1, hex`cc`, true)), hex`81 01 cc`);
+    const masked = client();
+    assert.deepStrictEqual(wire(masked.dataFrame(1, hex`aa`, false, true)), rawFrame({ fin: false, rsv: 4, opcode: 1, payload: hex`aa`, key: KEY }));
+    assert.deepStrictEqual(wire(masked.dataFrame(1, Buffer.alloc(200), true, true)), rawFrame({ opcode: 0, payload: Buffer.alloc(200), key: KEY }));
   });
 
   it("Sender sends control frames between the frames of an open message without disturbing it", () => {

@@ -229,7 +229,7 @@ const keyOf = (s: EngineSpec): string => `${s.kind}:${s.windowBits}:${s.level}:$
 
 /** An engine for one message: a pooled, reset one if available, else a new one. */
 export function borrowEngine(spec: EngineSpec): ZlibEngine {
-  return pool.get(keyOf(spec))?.pop() ?? createEngine(spec);
+  return (mode === "auto" ? pool.get(keyOf(spec))?.pop() : undefined) ?? createEngine(spec);
 }
 
 /** Gives back a borrowed engine at the end of a message: reset and pooled, or closed. */

@@ -1,11 +1,17 @@
 /**
  * Benchmark (not a test): the synchronous native-handle zlib path vs the async stream path with a limiter,
- * 16 KiB JSON-like messages, 1 and 100 connections. Run: node build/test/extensions/permessage-deflate/zlib-paths.bench.js
+ * 16 KiB JSON-like messages, 1 and 100 connections. Run: node build/test/extensions/permessage-deflate/zlib-paths.bench.js [rounds]
+ * or `… zlib-paths.bench.js memory deflater|inflater <memLevel> <windowBits> [async]` for zlib memory.
  */
 import { Buffer } from "node:buffer";
-import { createPerMessageDeflate, ZlibLimiter, type NegotiatedCompression } from "../../../src/extensions/compression.js";
+import { createPerMessageDeflate, ZlibLimiter, type CompressionOptions, type NegotiatedCompression } from "../../../src/extensions/compression.js";
 import { setZlibEngineMode } from "../../../src/extensions/permessage-deflate/zlib-engine.js";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { NO_TAKEOVER, TAKEOVER, jsonLike } from "./util.js";
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
 
 const MESSAGES = 20_000;
 const SIZE = 16 * 1024;
@@ -25,7 +31,10 @@ async function deflateRun(conns: number, params: NegotiatedCompression): Promise
   const t0 = process.hrtime.bigint();
   await Promise.all(
     pairs.map(async ({ deflater }, c) => {
-      for (let i = 0; i < MESSAGES / conns; i++) out += (await deflater.deflate(docs[(i + c) % docs.length]!, true)).byteLength;
+      for (let i = 0; i < MESSAGES / conns; i++) {
+        const n = (await deflater.deflate(docs[(i + c) % docs.length]!, true)).byteLength;
+        out += n; // not `out += await …`: that reads `out` before the await and loses updates
+      }
     }),
   );
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -49,28 +58,41 @@ async function inflateRun(conns: number, params: NegotiatedCompression): Promise
   return { msgsPerSec: MESSAGES / s, mbPerSec: (MESSAGES * SIZE) / s / 1e6, ratio: (per * SIZE) / compressed };
 }
 
-/** Extra external memory per connection after one message each (zlib state plus buffers). */
-async function memoryPerConn(params: NegotiatedCompression): Promise<number> {
-  const n = 500;
+/**
+ * RSS per context after one message each (zlib's native state is not in V8's "external"): `n`
+ * deflaters or inflaters with context takeover, so each keeps its state.
+ */
+async function memoryPerContext(kind: "deflater" | "inflater", options: CompressionOptions): Promise<number> {
+  const n = 1000;
+  const bits = options.windowBits ?? 15;
+  const params = { ...TAKEOVER, serverMaxWindowBits: bits, clientMaxWindowBits: bits };
+  const sample = await createPerMessageDeflate(params, options, true).deflater.deflate(docs[0]!, true);
+  gc();
   const before = process.memoryUsage().rss;
-  const pairs = [];
+  const keep: unknown[] = [];
   for (let i = 0; i < n; i++) {
-    const p = createPerMessageDeflate(params, undefined, true);
-    const c = await p.deflater.deflate(docs[i % docs.length]!, true);
-    await p.inflater.inflate(c, true, 0);
-    pairs.push(p);
+    const p = createPerMessageDeflate(params, options, kind === "deflater");
+    if (kind === "deflater") await p.deflater.deflate(docs[i % docs.length]!, true);
+    else await p.inflater.inflate(sample, true, 0);
+    keep.push(p);
   }
-  const per = (process.memoryUsage().rss - before) / n;
-  for (const p of pairs) {
-    p.deflater.dispose();
-    p.inflater.dispose();
-  }
-  return per;
+  gc();
+  return (process.memoryUsage().rss - before) / n;
 }
 
 const fmt = (r: Result): string => `${Math.round(r.msgsPerSec).toString().padStart(7)} msg/s ${r.mbPerSec.toFixed(0).padStart(5)} MB/s  ratio ${r.ratio.toFixed(2)}`;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === "memory") {
+    // One measurement per fresh process (freed zlib memory is reused by later allocations):
+    // memory <deflater|inflater> <memLevel> <windowBits> [async]
+    const [, , , kind, memLevel, windowBits, engine] = process.argv;
+    if (engine === "async") setZlibEngineMode("async");
+    const o = { memLevel: Number(memLevel ?? 5), windowBits: Number(windowBits ?? 15) };
+    const kib = (await memoryPerContext(kind === "inflater" ? "inflater" : "deflater", o)) / 1024;
+    console.log(`${kind} memLevel ${o.memLevel} windowBits ${o.windowBits} ${engine ?? "sync"}: ≈ ${kib.toFixed(1)} KiB RSS`);
+    return;
+  }
   const rounds = Number(process.argv[2] ?? 3);
   for (const [pLabel, params] of [["takeover", TAKEOVER], ["no takeover", NO_TAKEOVER]] as const) {
     for (const conns of [1, 100]) {
@@ -86,13 +108,6 @@ async function main(): Promise<void> {
         const name = mode === "auto" ? "sync " : "async";
         console.log(`${pLabel.padEnd(11)} ${String(conns).padStart(3)} conns ${name} deflate ${fmt(best.d)} | inflate ${fmt(best.i)}`);
       }
-    }
-  }
-  for (const mode of ["auto", "async"] as const) {
-    setZlibEngineMode(mode);
-    for (const [pLabel, params] of [["takeover", TAKEOVER], ["no takeover", NO_TAKEOVER]] as const) {
-      const kib = (await memoryPerConn(params)) / 1024;
-      console.log(`memory ${mode === "auto" ? "sync " : "async"} ${pLabel.padEnd(11)} ≈ ${kib.toFixed(0)} KiB RSS per connection`);
     }
   }
 }
