@@ -1,5 +1,5 @@
 // Profiles an echo server under load (default silverback; --kind=ws for comparison) for
-// scenarios B 32 B, C and B 64 KiB (or --only=…). Two views:
+// scenarios B 32 B, C and B 64 KiB (or --only=… any echo job, F, or Dhs for handshakes). Two views:
 //  * `node --cpu-prof` (always): the server exits cleanly so V8 writes the profile; printed as self
 //    time by function/file/category and inclusive time of src/ functions. V8 samples wall time of
 //    the main thread, so a thread preempted inside writev (loopback wakes the peer) inflates
@@ -46,8 +46,8 @@ async function perfRecord(pid: number, secs: number, dir: string): Promise<strin
 
 for (const id of ids) {
   const job = JOBS.find((j) => j.id === id);
-  if (!job || job.type !== "echo") {
-    console.error(`skip ${id}: not an echo scenario`);
+  if (!job || (job.type !== "echo" && job.type !== "handshake")) {
+    console.error(`skip ${id}: not an echo or handshake scenario`);
     continue;
   }
   const dir = join(root, `${id}-${kind}`);
@@ -59,9 +59,10 @@ for (const id of ids) {
   let perfText = "";
   let r: GenResult = {};
   try {
-    const gen = spawnBin("loadgen", loadgen, ["flight", "-addr", `127.0.0.1:${srv.port}`, "-proto", "ws",
+    const gen = spawnBin("loadgen", loadgen, [job.type === "handshake" ? "handshake" : "flight",
+      "-addr", `127.0.0.1:${srv.port}`, "-proto", "ws",
       "-conns", String(job.conns), "-inflight", String(job.inflight), "-size", String(job.size),
-      ...(job.text ? ["-text"] : []), "-warmup", "500ms", "-dur", `${durMs}ms`, "-watch", String(srv.child.pid),
+      ...(job.text ? ["-text"] : []), ...(job.deflate ? ["-deflate"] : []), "-warmup", "500ms", "-dur", `${durMs}ms`, "-watch", String(srv.child.pid),
       "-maxlife", `${Math.ceil(durMs / 1000) + 30}s`]);
     await gen.line("MARK start", 30_000);
     if (usePerf) perfText = await perfRecord(srv.child.pid, Math.max(1, Math.floor(durMs / 1000) - 1), dir);
@@ -71,7 +72,8 @@ for (const id of ids) {
     await srv.child.stop(5000); // clean exit: V8 writes the .cpuprofile
   }
   const rate = job.rows[0]!.unit === "MB/s" ? ((r.rate ?? NaN) * job.size) / 1e6 : r.rate ?? NaN;
-  const nsPerMsg = r.srvCpu !== undefined && r.msgs ? ((r.srvCpu / 100) * (r.secs ?? 0) * 1e9) / r.msgs : NaN;
+  const nsPerMsg = // per message (per handshake for Dhs)
+    r.srvCpu !== undefined && r.msgs ? ((r.srvCpu / 100) * (r.secs ?? 0) * 1e9) / r.msgs : NaN;
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   const title = `${job.rows[0]!.label} — ${kind}: ${rate.toFixed(0)} ${job.rows[0]!.unit}, server CPU ` +
     `${r.srvCpu?.toFixed(0)}% of a core, ${nsPerMsg.toFixed(0)} ns/msg${r.error ? ` (ERROR ${r.error})` : ""}`;

@@ -14,7 +14,7 @@ const src = join(root, "src");
 // Rank of each layer: a file may import only from layers of lower or equal rank (same layer
 // allowed), and never from a higher one.
 const rank: Record<string, number> = {
-  "": 0, util: 0, protocol: 1, handshake: 1, transport: 2, extensions: 2, conn: 3, server: 4, client: 4, index: 5,
+  "": 0, util: 0, protocol: 1, handshake: 1, transport: 2, extensions: 2, conn: 3, server: 4, client: 4, index: 5, cli: 6,
 };
 
 // RFC 7692 negotiation is pure (header records in, parameters out), so it ranks with the core

@@ -55,7 +55,7 @@ function isDuplex(x: unknown): x is Duplex {
  *   for await (const { messageType, data } of conn) await conn.writeMessage(messageType, data);
  * });
  * ```
- * @example From a plain request handler (gorilla `Upgrade(w, r, h)`)
+ * @example From a plain request handler (gorilla Upgrade(w, r, h))
  * ```ts
  * http.createServer(async (req, res) => {
  *   if (!isWebSocketUpgrade(req)) return void res.end("hello");

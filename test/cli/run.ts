@@ -1,5 +1,5 @@
 /**
- * Test helpers for the CLI: spawn the compiled `build/bin/silverback.js` with piped stdio and wait
+ * Test helpers for the CLI: spawn the compiled `build/src/cli/silverback.js` with piped stdio and wait
  * for output by pattern (bounded, no sleeps); an in-process WebSocket server on a free port.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Upgrader, type Conn, type UpgraderOptions } from "../../src/index.js";
 
-/** The compiled CLI entry (build/test/cli → build/bin). */
-export const CLI = fileURLToPath(new URL("../../bin/silverback.js", import.meta.url));
+/** The compiled CLI entry: build/src/cli/silverback.js. */
+export const CLI = fileURLToPath(new URL("../../src/cli/silverback.js", import.meta.url));
 
 /** A spawned CLI process. */
 export interface Cli {
@@ -28,7 +28,7 @@ export interface Cli {
   kill(): void;
 }
 
-/** Spawns `node build/bin/silverback.js ...args`. */
+/** Spawns `node build/src/cli/silverback.js ...args`. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Cli {
   const proc = spawn(process.execPath, [CLI, ...args], {
     stdio: ["pipe", "pipe", "pipe"],

@@ -3,11 +3,12 @@
  * messages go to stdout (text as is, binary as hex); status and errors go to stderr.
  */
 import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
 import {
   BadHandshakeError, CloseError, CloseMessage, CloseNormalClosure, Dialer, TextMessage, TimeoutError,
   formatCloseMessage, type Conn, type DialerOptions,
 } from "./lib.js";
-import { Exit, UsageError, describeClose, parse, parseHeaders, parseInteger, parseList } from "./args.js";
+import { Exit, UsageError, describeClose, usageErrors, parseHeaders, parseInteger, parseList } from "./args.js";
 
 /** Usage text of the connect command. */
 export const connectUsage = `usage: silverback connect [options] <ws://… | wss://…>
@@ -77,14 +78,14 @@ async function readLoop(conn: Conn, closing: () => boolean): Promise<number> {
 
 /** Runs the connect command and resolves with the process exit code. */
 export async function connect(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = usageErrors(() => parseArgs({ args, allowPositionals: true, strict: true, options: {
     subprotocol: { type: "string", short: "s", multiple: true },
     header: { type: "string", short: "H", multiple: true },
     insecure: { type: "boolean" },
     compress: { type: "boolean" },
     ping: { type: "string" },
     timeout: { type: "string" },
-  });
+  } }));
   if (positionals.length !== 1) throw new UsageError("connect wants exactly one URL");
   const url = positionals[0]!;
   if (!/^wss?:\/\//i.test(url) || !URL.canParse(url)) throw new UsageError(`not a ws:// or wss:// URL: ${url}`);

@@ -2,4 +2,4 @@
  * The one place where the CLI imports the library. In the repository the CLI runs against the
  * sources (`build/bin/*.js` → `build/src/index.js`); a packaged CLI only changes this line.
  */
-export * from "../src/index.js";
+export * from "../index.js";

@@ -4,10 +4,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
 import {
   CloseGoingAway, ClosePolicyViolation, PreparedMessage, Upgrader, type Conn, type UpgraderOptions,
 } from "./lib.js";
-import { Exit, UsageError, parse, parseInteger, parseList } from "./args.js";
+import { Exit, UsageError, usageErrors, parseInteger, parseList } from "./args.js";
 import { staticHandler } from "./static.js";
 
 /** Usage text of the serve command. */
@@ -30,7 +31,7 @@ const MAX_BACKLOG = 4 * 1024 * 1024;
 
 /** Runs the serve command; resolves with the exit code once stopped by SIGINT/SIGTERM. */
 export async function serve(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const { values, positionals } = usageErrors(() => parseArgs({ args, allowPositionals: true, strict: true, options: {
     port: { type: "string", short: "p" },
     host: { type: "string" },
     broadcast: { type: "boolean" },
@@ -39,7 +40,7 @@ export async function serve(args: string[]): Promise<number> {
     compress: { type: "boolean" },
     "any-origin": { type: "boolean" },
     "max-message": { type: "string" },
-  });
+  } }));
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${JSON.stringify(positionals[0])}`);
   const port = parseInteger("port", values.port, 8080, 65535);
   const broadcast = values.broadcast === true;

@@ -1,8 +1,7 @@
 /**
- * Command-line parsing shared by the CLI's commands: exit codes, usage errors, and the value
+ * Command-line helpers shared by the CLI's commands: exit codes, usage errors, and the value
  * parsers for `-H`, `-s` and millisecond/port options. No I/O.
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /** Exit codes of the `silverback` command. */
 export const Exit = {
@@ -25,10 +24,10 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** `parseArgs` with strict checking, turning its errors into {@link UsageError}. */
-export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T) {
+/** Runs `parse` (a `util.parseArgs` call), turning what it throws into {@link UsageError}. */
+export function usageErrors<T>(parse: () => T): T {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parse();
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }

@@ -18,8 +18,8 @@ Run "silverback <command> --help" for the options of a command.
 Exit codes: 0 normal close, 1 connection failed, 2 bad usage, 3 handshake refused, 4 unreachable.`;
 
 function version(): string {
-  // package.json is two levels up from both build/bin/ and an installed dist/bin/.
-  for (const rel of ["../../package.json", "../package.json"]) {
+  // build/bin/ and an installed dist/cli/ are two levels below package.json, build/src/cli/ three.
+  for (const rel of ["../../package.json", "../../../package.json", "../package.json"]) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as { name?: string; version?: string };
       if (pkg.name === "silverback") return `silverback ${pkg.version}`;
