@@ -69,7 +69,12 @@ export function writeFrame(
       return [head, payload];
     }
     const out = Buffer.allocUnsafe(h + n);
-    encodeFrameHeader(out, 0, fin, rsv1, opcode, n, null);
+    if (n < 126) {
+      out[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
+      out[1] = n;
+    } else {
+      encodeFrameHeader(out, 0, fin, rsv1, opcode, n, null);
+    }
     out.set(payload, h);
     return [out];
   }

@@ -111,6 +111,7 @@ export async function attack(port: number, extraHeaders = ""): Promise<Attacker>
   const closed = new Promise<void>((r) => sock.once("close", () => r()));
   if (rest.length > 0) onData(rest);
   sock.on("data", onData);
+  sock.resume();
   return {
     sock,
     frames,

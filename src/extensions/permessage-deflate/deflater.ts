@@ -55,12 +55,18 @@ export class PerMessageDeflater implements MessageDeflater {
     this.#level = this.#nextLevel = config.level;
   }
 
-  deflate(data: Uint8Array, fin: boolean): Promise<Buffer> {
-    return this.#serial.run(() => this.#deflate(data, fin));
+  async deflate(data: Uint8Array, fin: boolean): Promise<Buffer> {
+    if (!(data instanceof Uint8Array)) throw new TypeError("websocket: deflate data must be a Uint8Array");
+    const wait = this.#serial.enter(); // calls never overlap on one context
+    if (wait !== undefined) await wait;
+    try {
+      return await this.#deflate(data, fin);
+    } finally {
+      this.#serial.exit();
+    }
   }
 
   async #deflate(data: Uint8Array, fin: boolean): Promise<Buffer> {
-    if (!(data instanceof Uint8Array)) throw new TypeError("websocket: deflate data must be a Uint8Array");
     if (this.#disposed) throw new CloseError(1006, "closed locally");
     const engine = this.#startChunk();
     const out: Buffer[] = [];

@@ -40,13 +40,19 @@ export class PerMessageInflater implements MessageInflater {
     this.#config = config;
   }
 
-  inflate(data: Uint8Array, fin: boolean, limit: number): Promise<Buffer[]> {
-    return this.#serial.run(() => this.#inflate(data, fin, limit));
+  async inflate(data: Uint8Array, fin: boolean, limit: number): Promise<Buffer[]> {
+    if (!(data instanceof Uint8Array)) throw new TypeError("websocket: inflate data must be a Uint8Array");
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError("websocket: invalid read limit");
+    const wait = this.#serial.enter(); // calls never overlap on one context
+    if (wait !== undefined) await wait;
+    try {
+      return await this.#inflate(data, fin, limit);
+    } finally {
+      this.#serial.exit();
+    }
   }
 
   async #inflate(data: Uint8Array, fin: boolean, limit: number): Promise<Buffer[]> {
-    if (!(data instanceof Uint8Array)) throw new TypeError("websocket: inflate data must be a Uint8Array");
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError("websocket: invalid read limit");
     if (this.#disposed) throw new CloseError(1006, "closed locally");
     if (this.#failed !== null) throw this.#failed;
     const out: Buffer[] = [];

@@ -1,20 +1,26 @@
 /**
- * Serial: runs async calls on one zlib context one after another, so overlapping calls queue up
- * instead of interleaving slices of two messages. No timers; idle calls start at once.
+ * Serial: a FIFO lock for the async calls on one zlib context, so overlapping calls queue up instead of
+ * interleaving slices of two messages. Allocation-free when idle; no timers.
  */
 
-/** A FIFO of async calls: each starts when the previous one has settled. */
+/** A FIFO lock: `enter()` before a call's work, `exit()` after it (in a finally). */
 export class Serial {
-  #tail: Promise<unknown> | null = null;
+  #busy = false;
+  readonly #waiting: Array<() => void> = [];
 
-  /** Runs `fn` now when idle, else after the calls queued before it (whether they resolve or reject). */
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.#tail === null ? fn() : this.#tail.then(fn, fn);
-    this.#tail = p;
-    const clear = (): void => {
-      if (this.#tail === p) this.#tail = null;
-    };
-    p.then(clear, clear);
-    return p;
+  /** Takes the lock: undefined when it was free (no await needed), else a promise that resolves in turn. */
+  enter(): Promise<void> | undefined {
+    if (!this.#busy) {
+      this.#busy = true;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Releases the lock, handing it straight to the longest waiter (so no newcomer overtakes it). */
+  exit(): void {
+    const next = this.#waiting.shift();
+    if (next !== undefined) next();
+    else this.#busy = false;
   }
 }

@@ -137,7 +137,10 @@ class SyncEngine implements ZlibEngine {
     const inLeft = job.input.byteLength - job.inOff;
     const inLen = Math.min(inLeft, IN_SLICE);
     const flush = inLen < inLeft ? constants.Z_NO_FLUSH : job.flush;
-    const out = (scratch ??= Buffer.allocUnsafeSlow(OUT_SLICE));
+    // Small outputs go through the shared scratch buffer and are copied out at their exact size;
+    // once a job has filled a whole slice, later slices go straight into fresh buffers (no copy).
+    const direct = job.produced >= OUT_SLICE;
+    const out = direct ? Buffer.allocUnsafe(room) : (scratch ??= Buffer.allocUnsafeSlow(OUT_SLICE));
     this.#error = null;
     this.#handle.writeSync(flush, job.input, job.inOff, inLen, out, 0, room);
     if (this.#error !== null) {
@@ -150,8 +153,13 @@ class SyncEngine implements ZlibEngine {
     const have = room - availOut;
     const used = inLen - availIn;
     if (have > 0) {
-      const chunk = Buffer.allocUnsafe(have);
-      out.copy(chunk, 0, 0, have);
+      let chunk = out;
+      if (!direct || have < room >> 1) {
+        chunk = Buffer.allocUnsafe(have);
+        out.copy(chunk, 0, 0, have);
+      } else if (have < room) {
+        chunk = out.subarray(0, have);
+      }
       job.out.push(chunk);
       job.produced += have;
     }

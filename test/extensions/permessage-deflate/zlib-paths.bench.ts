@@ -1,7 +1,7 @@
 /**
  * Benchmark (not a test): the synchronous native-handle zlib path vs the async stream path with a limiter,
  * 16 KiB JSON-like messages, 1 and 100 connections. Run: node build/test/extensions/permessage-deflate/zlib-paths.bench.js [rounds]
- * or `… zlib-paths.bench.js memory deflater|inflater <memLevel> <windowBits> [async]` for zlib memory.
+ * `… settings` for ratio/speed per setting, `… memory deflater|inflater <memLevel> <windowBits> [async]` for memory.
  */
 import { Buffer } from "node:buffer";
 import { createPerMessageDeflate, ZlibLimiter, type CompressionOptions, type NegotiatedCompression } from "../../../src/extensions/compression.js";
@@ -21,7 +21,15 @@ interface Result {
   msgsPerSec: number;
   mbPerSec: number;
   ratio: number;
+  /** CPU time (all threads, user+sys) per message: robust to other load on the machine. */
+  cpuMicros: number;
 }
+
+/** CPU µs (process-wide, so threadpool work counts) since `start`. */
+const cpuSince = (start: NodeJS.CpuUsage): number => {
+  const u = process.cpuUsage(start);
+  return u.user + u.system;
+};
 
 /** Deflates MESSAGES messages spread over `conns` connections, each awaiting its own writes. */
 async function deflateRun(conns: number, params: NegotiatedCompression): Promise<Result> {
@@ -29,6 +37,7 @@ async function deflateRun(conns: number, params: NegotiatedCompression): Promise
   const pairs = Array.from({ length: conns }, () => createPerMessageDeflate(params, undefined, true, limiter));
   let out = 0;
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   await Promise.all(
     pairs.map(async ({ deflater }, c) => {
       for (let i = 0; i < MESSAGES / conns; i++) {
@@ -38,8 +47,9 @@ async function deflateRun(conns: number, params: NegotiatedCompression): Promise
     }),
   );
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuMicros = cpuSince(c0) / MESSAGES;
   for (const p of pairs) p.deflater.dispose();
-  return { msgsPerSec: MESSAGES / s, mbPerSec: (MESSAGES * SIZE) / s / 1e6, ratio: (MESSAGES * SIZE) / out };
+  return { msgsPerSec: MESSAGES / s, mbPerSec: (MESSAGES * SIZE) / s / 1e6, ratio: (MESSAGES * SIZE) / out, cpuMicros };
 }
 
 /** Inflates, per connection, the stream one deflater produced for it. */
@@ -52,10 +62,12 @@ async function inflateRun(conns: number, params: NegotiatedCompression): Promise
   for (let i = 0; i < per; i++) seq.push(await deflater.deflate(docs[i % docs.length]!, true));
   const inflaters = Array.from({ length: conns }, () => createPerMessageDeflate(params, undefined, false, limiter).inflater);
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   await Promise.all(inflaters.map(async (inf) => { for (const p of seq) await inf.inflate(p, true, 0); }));
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuMicros = cpuSince(c0) / MESSAGES;
   const compressed = seq.reduce((n, b) => n + b.byteLength, 0);
-  return { msgsPerSec: MESSAGES / s, mbPerSec: (MESSAGES * SIZE) / s / 1e6, ratio: (per * SIZE) / compressed };
+  return { msgsPerSec: MESSAGES / s, mbPerSec: (MESSAGES * SIZE) / s / 1e6, ratio: (per * SIZE) / compressed, cpuMicros };
 }
 
 /**
@@ -80,7 +92,38 @@ async function memoryPerContext(kind: "deflater" | "inflater", options: Compress
   return (process.memoryUsage().rss - before) / n;
 }
 
-const fmt = (r: Result): string => `${Math.round(r.msgsPerSec).toString().padStart(7)} msg/s ${r.mbPerSec.toFixed(0).padStart(5)} MB/s  ratio ${r.ratio.toFixed(2)}`;
+/** Ratio and CPU cost of one connection (sync path) for each compression setting, best of 3. */
+async function settingsTable(): Promise<void> {
+  const rows: Array<[string, CompressionOptions, NegotiatedCompression]> = [
+    ["level 1, memLevel 5, window 15 (default)", {}, TAKEOVER],
+    ["level 1, memLevel 8, window 15 (ws)", { memLevel: 8 }, TAKEOVER],
+    ["level 1, memLevel 1, window 15", { memLevel: 1 }, TAKEOVER],
+    ["level 6, memLevel 8, window 15", { level: 6, memLevel: 8 }, TAKEOVER],
+    ["level 9, memLevel 9, window 15", { level: 9, memLevel: 9 }, TAKEOVER],
+    ["level -2 (Huffman only)", { level: -2 }, TAKEOVER],
+    ["level 1, window 12", { windowBits: 12 }, TAKEOVER],
+    ["level 1, window 10", { windowBits: 10 }, TAKEOVER],
+    ["level 1, no context takeover", {}, NO_TAKEOVER],
+  ];
+  for (const [label, o, params] of rows) {
+    let best = 0;
+    let ratio = 0;
+    for (let r = 0; r < 3; r++) {
+      const { deflater } = createPerMessageDeflate(params, o, true);
+      let out = 0;
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < 2000; i++) out += (await deflater.deflate(docs[i % docs.length]!, true)).byteLength;
+      const mbs = (2000 * SIZE) / cpuSince(c0); // bytes per CPU µs = MB per CPU second
+      best = Math.max(best, mbs);
+      ratio = (2000 * SIZE) / out;
+      deflater.dispose();
+    }
+    console.log(`${label.padEnd(42)} ratio ${ratio.toFixed(2).padStart(6)}  ${best.toFixed(0).padStart(4)} MB per CPU-second`);
+  }
+}
+
+const fmt = (r: Result): string =>
+  `${Math.round(r.msgsPerSec).toString().padStart(6)} msg/s ${r.mbPerSec.toFixed(0).padStart(4)} MB/s ${r.cpuMicros.toFixed(0).padStart(4)} cpu-µs/msg`;
 
 async function main(): Promise<void> {
   if (process.argv[2] === "memory") {
@@ -93,20 +136,24 @@ async function main(): Promise<void> {
     console.log(`${kind} memLevel ${o.memLevel} windowBits ${o.windowBits} ${engine ?? "sync"}: ≈ ${kib.toFixed(1)} KiB RSS`);
     return;
   }
+  if (process.argv[2] === "settings") {
+    await settingsTable();
+    return;
+  }
   const rounds = Number(process.argv[2] ?? 3);
   for (const [pLabel, params] of [["takeover", TAKEOVER], ["no takeover", NO_TAKEOVER]] as const) {
     for (const conns of [1, 100]) {
       for (const mode of ["auto", "async"] as const) {
         setZlibEngineMode(mode);
-        const best = { d: { msgsPerSec: 0 } as Result, i: { msgsPerSec: 0 } as Result };
+        const best = { d: { msgsPerSec: 0, cpuMicros: Infinity } as Result, i: { msgsPerSec: 0, cpuMicros: Infinity } as Result };
         for (let r = 0; r < rounds; r++) {
           const d = await deflateRun(conns, params);
           const i = await inflateRun(conns, params);
-          if (d.msgsPerSec > best.d.msgsPerSec) best.d = d;
-          if (i.msgsPerSec > best.i.msgsPerSec) best.i = i;
+          best.d = { ...d, msgsPerSec: Math.max(d.msgsPerSec, best.d.msgsPerSec), cpuMicros: Math.min(d.cpuMicros, best.d.cpuMicros) };
+          best.i = { ...i, msgsPerSec: Math.max(i.msgsPerSec, best.i.msgsPerSec), cpuMicros: Math.min(i.cpuMicros, best.i.cpuMicros) };
         }
         const name = mode === "auto" ? "sync " : "async";
-        console.log(`${pLabel.padEnd(11)} ${String(conns).padStart(3)} conns ${name} deflate ${fmt(best.d)} | inflate ${fmt(best.i)}`);
+        console.log(`${pLabel.padEnd(11)} ${String(conns).padStart(3)} conns ${name} deflate ${fmt(best.d)} ratio ${best.d.ratio.toFixed(2)} | inflate ${fmt(best.i)}`);
       }
     }
   }
