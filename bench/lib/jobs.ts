@@ -1,4 +1,4 @@
-// The scenarios of issue 8 (A–F) as benchmark jobs: what the load generator does, which servers
+// The scenarios of issue 8 (A–F, plus G: the generator's own capacity) as benchmark jobs: what the load generator does, which servers
 // (or clients, for E) take part, and the rows each job fills with their units and targets.
 // "raw" is the net echo ceiling; "go" is the Go generator as a client of the Go echo server (E).
 
@@ -20,7 +20,7 @@ export interface RowDef {
 
 export interface Job {
   id: string;
-  scenario: "A" | "B" | "C" | "D" | "E" | "F";
+  scenario: "A" | "B" | "C" | "D" | "E" | "F" | "G";
   type: JobType;
   conns: number;
   inflight: number;
@@ -90,6 +90,10 @@ export const JOBS: Job[] = [
         target: { vs: "ws", op: "<=", value: 1.0 } },
     ],
   },
+  // Generator capacity: the same 32 B frames against the raw echo with 512 in flight. The raw
+  // echo's cost is per syscall, not per message, so its rate grows with the batch; this shows how
+  // much load the generator can produce (far above every B/C figure).
+  { ...echo("G", "G", "G generator capacity: raw, 32 B, 512 in flight", 1, 512, 32, "msgs/s"), kinds: ["raw"] },
 ];
 
 /** --only=A,B,F or job ids (B32, Dhs …). */

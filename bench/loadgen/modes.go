@@ -95,7 +95,7 @@ func runFlight(t target, conns, inflight, size int, text bool, c *counters, stop
 		ring := newFrameRing(variants, inflight)
 		// Small windows are refilled by the reader itself (no goroutine hand-off per batch: +15 %
 		// at 32 B); large ones by a writer goroutine, so a full socket buffer cannot block reads.
-		inline := len(variants[0])*inflight <= 512<<10 && os.Getenv("LG_NOINLINE") == ""
+		inline := len(variants[0])*inflight <= 512<<10
 		if inline {
 			if _, err := conn.Write(ring.take(inflight)); err != nil {
 				return err

@@ -39,6 +39,11 @@ const attacks: Array<{ name: string; c: Case; heap?: boolean }> = [
     name: "a close frame with a 123-byte invalid UTF-8 reason fails with 1007",
     c: { id: "sec.4", title: "", steps: [send(close(1000, Buffer.alloc(123, 0xc0)))], expect: { close: 1007, fail: "invalid utf8 payload in close frame" } },
   },
+  {
+    name: "a close frame with a 64 KiB reason fails with 1002 at its header",
+    heap: true,
+    c: { id: "sec.5", title: "", steps: [send(close(1000, "r".repeat(65536))), waitClose], expect: { close: 1002, fail: "len > 125 for control" } },
+  },
   ...[1005, 1006, 1015].map((code) => ({
     name: `close code ${code} on the wire fails with 1002`,
     c: { id: `sec.${code}`, title: "", steps: [send(close(code, "x"))], expect: { close: 1002, fail: `bad close code ${code}` } } as Case,

@@ -66,6 +66,7 @@ describe("security: slow-loris handshakes", () => {
     const server = net.createServer((sock) => {
       sockets.push(sock);
       sock.on("error", () => {});
+      sock.resume();
       sock.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: web");
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

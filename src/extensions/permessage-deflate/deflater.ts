@@ -75,6 +75,7 @@ export class PerMessageDeflater implements MessageDeflater {
       if (r instanceof Promise) await r;
     } catch (err) {
       this.#drop();
+      this.#inMessage = false;
       throw compressionFailed(err);
     }
     let result = out.length === 1 ? out[0]! : Buffer.concat(out);

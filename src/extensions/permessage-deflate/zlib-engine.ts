@@ -85,7 +85,10 @@ interface Job {
   work: number;
 }
 
-/** The synchronous engine: the fast path (measured in docs/compression.md). */
+/**
+ * The synchronous engine, the default. Measured against node's async zlib streams behind a limiter
+ * (16 KiB JSON-like messages, docs/compression.md): 1.2–2.8× less CPU per deflate, 3–6× less per inflate.
+ */
 class SyncEngine implements ZlibEngine {
   #stream: ZStream | null;
   readonly #handle: NativeHandle;
@@ -229,8 +232,8 @@ export function createEngine(spec: EngineSpec): ZlibEngine {
 }
 
 // A few idle engines per spec for directions without context takeover: every message starts from a
-// reset context, so connections can share them and hold no zlib state between messages (API.md §5),
-// at the cost of a reset (≈0.1 µs) instead of a new context per message (≈4 µs, measured).
+// reset context, so connections can share them and hold no zlib state between messages (API.md §5).
+// A reset instead of a new context per message saves 4–6 µs per message (measured, docs/compression.md).
 const POOL_MAX = 4;
 const pool = new Map<string, ZlibEngine[]>();
 const keyOf = (s: EngineSpec): string => `${s.kind}:${s.windowBits}:${s.level}:${s.memLevel}:${s.strategy}`;
