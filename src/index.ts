@@ -1,7 +1,30 @@
 /**
  * silverback: gorilla/websocket for Node.js. The only file that decides what is public (API.md).
  */
-export * from "./constants.js";
+export {
+  TextMessage,
+  BinaryMessage,
+  CloseMessage,
+  PingMessage,
+  PongMessage,
+  CloseNormalClosure,
+  CloseGoingAway,
+  CloseProtocolError,
+  CloseUnsupportedData,
+  CloseNoStatusReceived,
+  CloseAbnormalClosure,
+  CloseInvalidFramePayloadData,
+  ClosePolicyViolation,
+  CloseMessageTooBig,
+  CloseMandatoryExtension,
+  CloseInternalServerErr,
+  CloseServiceRestart,
+  CloseTryAgainLater,
+  CloseTLSHandshake,
+  type DataMessageType,
+  type ControlMessageType,
+  type MessageType,
+} from "./constants.js";
 export {
   WebSocketError,
   CloseError,
