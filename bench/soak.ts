@@ -142,7 +142,7 @@ async function load(): Promise<number> {
     warm.push(c);
     await exchange(c, 1, "warm");
   });
-  await churn(warm, 1, dial, ROUNDS, () => exited);
+  await churn(warm, num("warm-churn", 5), dial, ROUNDS, () => exited);
   await pool(warm.length, 512, (i) => warm[i]!.shutdown(1000, "", 10_000).then(() => undefined));
   warm.length = 0;
   if (errors > 0) console.log(`warm-up: ${errors} errors`);
@@ -150,7 +150,7 @@ async function load(): Promise<number> {
   const base = await mem("idle");
   const clientFds0 = fds();
   console.log(`soak: server pid ${child.pid} via ${via}; ${N} conns × ${ROUNDS} messages, then ${CHURN_S} s of churn`);
-  console.log(`fresh server: rss ${mib(fresh.rss)}, heap ${mib(fresh.heapUsed)}; after warm-up (${WARM} conns + 1 s churn):`);
+  console.log(`fresh server: rss ${mib(fresh.rss)}, heap ${mib(fresh.heapUsed)}; after warm-up (${WARM} conns + ${num("warm-churn", 5)} s churn):`);
   console.log(`baseline: server rss ${mib(base.rss)}, heap ${mib(base.heapUsed)}, fds ${base.fds}; client fds ${clientFds0}`);
 
   // 1. Ramp up to N concurrent conns, each exchanging messages.

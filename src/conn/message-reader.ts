@@ -19,6 +19,10 @@ export interface Item {
   reader: MessageReader | null;
   /** Its remaining bytes are dropped (reader destroyed, shutdown, or a later read). */
   discard: boolean;
+  /** Coalescing buffer for tiny fragments (see ReadHalf), null until needed. */
+  acc?: Buffer | null;
+  accStart?: number;
+  accUsed?: number;
 }
 
 /** What a MessageReader needs from the read half. */

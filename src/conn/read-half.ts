@@ -31,6 +31,10 @@ export interface ReadHost {
 }
 
 const MESSAGE = 0;
+/** Tiny-fragment coalescing: pieces under COALESCE_BELOW bytes, once a message has COALESCE_AFTER chunks. */
+const COALESCE_BELOW = 1024;
+const COALESCE_AFTER = 16;
+const ACC_SIZE = 16384;
 const READER = 1;
 interface Waiter {
   kind: typeof MESSAGE | typeof READER;
@@ -187,7 +191,11 @@ export class ReadHalf implements ReaderOwner {
     if (item.discard) return;
     const n = bytes.length;
     if (n > 0) {
-      item.chunks.push(bytes);
+      // A flood of tiny fragments would otherwise keep one Buffer view (~100 B of heap) per
+      // fragment: past a few chunks, small pieces are copied into a shared 16 KiB buffer, so
+      // memory stays O(payload bytes) (ws CVE-2026-48779 class). Whole messages are unaffected.
+      if (n < COALESCE_BELOW && item.chunks.length >= COALESCE_AFTER && item.reader === null) this.#coalesce(item, bytes);
+      else item.chunks.push(bytes);
       item.size += n;
       if (item.counted) this.#buffered += n;
     }
@@ -196,6 +204,19 @@ export class ReadHalf implements ReaderOwner {
     // (a readMessage then stops counting it against readBufferSize; a nextReader takes it).
     else if (this.#waiters.length > 0 && this.#queue[0] === item && (fin || item.counted)) this.#serve();
     if (this.#buffered > this.#readBufferSize) this.#flow();
+  }
+
+  #coalesce(item: Item, bytes: Buffer): void {
+    const n = bytes.length;
+    let acc = item.acc ?? null;
+    if (acc === null || item.accUsed! + n > acc.length) {
+      acc = item.acc = Buffer.allocUnsafe(ACC_SIZE);
+      item.accStart = item.accUsed = 0;
+      item.chunks.push(acc.subarray(0, 0));
+    }
+    bytes.copy(acc, item.accUsed);
+    item.accUsed! += n;
+    item.chunks[item.chunks.length - 1] = acc.subarray(item.accStart, item.accUsed);
   }
 
   /** A read error from the input side (handler threw, inflate failed). */
