@@ -15,6 +15,9 @@ export interface RowResult {
   extra: Partial<Record<Kind, Record<string, number>>>; // memory rows: heap/external KiB per conn
   ratioToWs: Partial<Record<Kind, number>>;
   ratioToRaw: Partial<Record<Kind, number>>; // E rows: to the Go client
+  /** CPU per message of ws plain / of the ceiling, divided by this kind's: > 1 = cheaper per message. */
+  cpuEfficiencyToWs: Partial<Record<Kind, number>>;
+  cpuEfficiencyToRaw: Partial<Record<Kind, number>>;
   target?: { text: string; ratio: number; met: boolean };
   modes: string[];
   errors: string[];
@@ -32,7 +35,7 @@ export function aggregate(jobs: Job[], got: Collected): RowResult[] {
 
 function rowResult(job: Job, row: RowDef, byKind: Map<Kind, Sample[]>): RowResult {
   const r: RowResult = { id: row.id, label: row.label, unit: row.unit, values: {}, cpu: {}, extra: {}, ratioToWs: {},
-    ratioToRaw: {}, modes: [], errors: [] };
+    ratioToRaw: {}, cpuEfficiencyToWs: {}, cpuEfficiencyToRaw: {}, modes: [], errors: [] };
   for (const [kind, samples] of byKind) {
     const xs = samples.map((s) => s.values[row.id] ?? NaN);
     r.values[kind] = { median: median(xs), spreadPct: spread(xs), samples: xs };
@@ -55,10 +58,14 @@ function rowResult(job: Job, row: RowDef, byKind: Map<Kind, Sample[]>): RowResul
   const ceiling: Kind = job.type === "client" ? "go" : "raw";
   const ws = r.values.ws?.median ?? NaN;
   const raw = r.values[ceiling]?.median ?? NaN;
+  const wsCpu = r.cpu.ws?.cpuNsPerMsg ?? NaN;
+  const rawCpu = r.cpu[ceiling]?.cpuNsPerMsg ?? NaN;
   for (const k of Object.keys(r.values) as Kind[]) {
     const v = r.values[k]!.median;
     r.ratioToWs[k] = v / ws;
     r.ratioToRaw[k] = v / raw;
+    r.cpuEfficiencyToWs[k] = wsCpu / (r.cpu[k]?.cpuNsPerMsg ?? NaN);
+    r.cpuEfficiencyToRaw[k] = rawCpu / (r.cpu[k]?.cpuNsPerMsg ?? NaN);
   }
   if (row.target) {
     const ratio = (row.target.vs === "ws" ? r.ratioToWs : r.ratioToRaw).silverback ?? NaN;
@@ -93,7 +100,7 @@ export function printTable(rows: RowResult[]): string {
       pad(fmtRatio(r.ratioToRaw.silverback ?? (r.values[ceilKind] ? NaN : NaN)), 8, true), t].join(" "));
   }
   lines.push("");
-  lines.push("CPU: server % of one core / server CPU ns per message (E: client % / client ns per message)");
+  lines.push("CPU: server % of one core, server CPU ns per message (E: client's); ws÷sb > 1 = silverback cheaper per message");
   for (const r of rows) {
     if (r.unit === "KiB/conn") continue;
     const parts = (["silverback", "ws", "ws-native", "raw", "go"] as Kind[]).filter((k) => r.cpu[k]).map((k) => {
@@ -103,7 +110,11 @@ export function printTable(rows: RowResult[]): string {
       const ns = Number.isFinite(c.cpuNsPerMsg) ? ` ${c.cpuNsPerMsg.toFixed(0)} ns` : "";
       return `${k} ${Number.isFinite(pct) ? pct.toFixed(0) : "–"}%${ns}${gen}`;
     });
-    lines.push(`  ${pad(r.id, 6)} ${parts.join(" | ")}`);
+    const eff = Number.isFinite(r.cpuEfficiencyToWs.silverback ?? NaN)
+      ? `  → CPU/msg ws÷sb ${fmtRatio(r.cpuEfficiencyToWs.silverback!)}, ` +
+        `${r.values.go ? "go" : "raw"}÷sb ${fmtRatio(r.cpuEfficiencyToRaw.silverback ?? NaN)}`
+      : "";
+    lines.push(`  ${pad(r.id, 6)} ${parts.join(" | ")}${eff}`);
   }
   const b32 = rows.find((r) => r.id === "B32")?.values.raw?.median;
   const g = rows.find((r) => r.id === "G");

@@ -19,6 +19,17 @@ function show(b: Buffer): string {
   return `<${b.toString("hex")}>`;
 }
 
+/** Where two long payloads first differ, for the failure message. */
+function firstDiff(a: Buffer, b: Buffer): string {
+  if (a.length <= 48 && b.length <= 48) return "";
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === a.length && i === b.length) return "";
+  let bad = 0;
+  for (let j = 0; j < Math.min(a.length, b.length); j++) if (a[j] !== b[j]) bad++;
+  return `; first difference at byte ${i} (expected ${a.subarray(i, i + 8).toString("hex")}, got ${b.subarray(i, i + 8).toString("hex")}), ${bad} bytes differ`;
+}
+
 /** Checks each frame's header and reassembles messages; returns problems and the units. */
 function reassemble(r: CaseResult): { problems: string[]; units: Unit[] } {
   const problems: string[] = [];
@@ -67,7 +78,7 @@ function compareUnits(expected: ExpectFrame[], got: Unit[], problems: string[]):
     if (e === undefined) problems.push(`unexpected frame ${i}: opcode ${g!.opcode} ${show(g!.payload)}`);
     else if (g === undefined) problems.push(`missing frame ${i}: opcode ${e.opcode} ${show(toBytes(e.payload))}`);
     else if (g.opcode !== e.opcode || !g.payload.equals(toBytes(e.payload))) {
-      problems.push(`frame ${i}: expected opcode ${e.opcode} ${show(toBytes(e.payload))}, got opcode ${g.opcode} ${show(g.payload)}`);
+      problems.push(`frame ${i}: expected opcode ${e.opcode} ${show(toBytes(e.payload))}, got opcode ${g.opcode} ${show(g.payload)}${firstDiff(toBytes(e.payload), g.payload)}`);
     }
   }
 }

@@ -5,7 +5,7 @@
  * in, RSV1 on continuation or control frames (1002), corrupt data (1007), invalid UTF-8 after
  * inflation (1007), and the read limit on the inflated size (1009).
  */
-import { ascii, binary, bytes, compressed, cont, echoBinary, echoText, gotPong, ping, send, sendChopped, text, type Case, type Group } from "../case.js";
+import { ascii, binary, bytes, compressed, cont, echoBinary, echoText, gotPong, hex, ping, send, sendChopped, text, type Case, type Group } from "../case.js";
 import { deflateMessage } from "../wire.js";
 
 const Z = { compression: true };
@@ -38,6 +38,17 @@ const negotiated: Case[] = [
     expect: { frames: [gotPong("mid"), echoText(ascii(2000))], close: 1000 },
   },
   { id: "12.2.8", title: "compressed 1 MiB of zeros (ratio 1000:1) under the default limit", options: Z, steps: [send(...compressed(2, Buffer.alloc(1 << 20)))], expect: { frames: [echoBinary(Buffer.alloc(1 << 20))], close: 1000 } },
+  // RFC 7692 §7.2.3: the example payloads, byte for byte (each decodable without context).
+  { id: "12.2.9", title: "RFC 7692 §7.2.3.1: \"Hello\" compressed in one frame", options: Z, steps: [send(text(hex("f2 48 cd c9 c9 07 00"), { rsv: 4 }))], expect: { frames: [echoText("Hello")], close: 1000 } },
+  {
+    id: "12.2.10",
+    title: "RFC 7692 §7.2.3.2: \"Hello\" compressed, fragmented after 3 bytes",
+    options: Z,
+    steps: [send(text(hex("f2 48 cd"), { rsv: 4, fin: false }), cont(hex("c9 c9 07 00")))],
+    expect: { frames: [echoText("Hello")], close: 1000 },
+  },
+  { id: "12.2.11", title: "RFC 7692 §7.2.3.3: \"Hello\" in a DEFLATE block with no compression", options: Z, steps: [send(text(hex("00 05 00 fa ff 48 65 6c 6c 6f 00"), { rsv: 4 }))], expect: { frames: [echoText("Hello")], close: 1000 } },
+  { id: "12.2.12", title: "RFC 7692 §7.2.3.5: \"Hello\" in a DEFLATE block with BFINAL set", options: Z, steps: [send(text(hex("f3 48 cd c9 c9 07 00 00"), { rsv: 4 }))], expect: { frames: [echoText("Hello")], close: 1000 } },
 ];
 
 const broken: Case[] = [

@@ -6,7 +6,7 @@
  */
 import {
   ascii, binary, bytes, close, cont, echoBinary, echoText, fragments, gotPong, ping, pong, send, sendChopped, text,
-  waitFrames, type Case, type Group,
+  waitFrames, type Case, type FrameSpec, type Group,
 } from "../case.js";
 
 const controlUnfragmented: Case[] = [
@@ -88,7 +88,24 @@ const valid: Case[] = [
     )],
     expect: { frames: [echoText("abc"), echoBinary(Buffer.concat([bytes(2), bytes(2, 2)]))], pongs: "coalesced", close: 1000 },
   },
+  {
+    id: "5.2.13",
+    title: "binary in 40 fragments alternating 2000 and 10 bytes (large and tiny pieces interleaved)",
+    steps: [send(...alternating(bytes(40 * 1005, 13), 40))],
+    expect: { frames: [echoBinary(bytes(40 * 1005, 13))], close: 1000 },
+  },
 ];
+
+/** A binary message cut into `n` fragments alternating 2000 and 10 bytes (the payload must fit). */
+function alternating(p: Buffer, n: number): FrameSpec[] {
+  const out: FrameSpec[] = [];
+  for (let i = 0, at = 0; i < n; i++) {
+    const size = i % 2 === 0 ? 2000 : 10;
+    out.push(i === 0 ? binary(p.subarray(at, at + size), { fin: false }) : cont(p.subarray(at, at + size), { fin: i === n - 1 }));
+    at += size;
+  }
+  return out;
+}
 
 // Every invalid order: a continuation with no message open, a data frame inside an open message.
 const invalid: Case[] = [

@@ -45,7 +45,7 @@ export const framing: Group = {
     },
     {
       id: "1.3.3",
-      title: "header and payload of a 64-bit-length frame arrive in separate writes at every header byte",
+      title: "a 64-bit-length frame written 3 bytes at a time (its header split across writes)",
       steps: [sendChopped(3, binary(bytes(70_000, 1)))],
       expect: { frames: [echoBinary(bytes(70_000, 1))], close: 1000 },
     },

@@ -36,7 +36,7 @@ export const opcodes: Group = {
     ...afterValid("4.4", CONTROL),
     {
       id: "4.5.1",
-      title: "reserved opcode 3 without FIN inside nothing",
+      title: "reserved opcode 3 without FIN",
       steps: [send({ opcode: 3, payload: "x", fin: false })],
       expect: { close: 1002, fail: "bad opcode 3" },
     },
