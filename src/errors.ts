@@ -137,3 +137,18 @@ export function isCloseError(err: unknown, ...codes: number[]): boolean {
 export function isUnexpectedCloseError(err: unknown, ...expected: number[]): boolean {
   return err instanceof CloseError && !expected.includes(err.code);
 }
+
+/**
+ * Builds an internal error without capturing a stack trace. For the 1006 errors made for every
+ * connection that ends, where the stack says nothing (measured: 6 % of handshake-churn CPU).
+ * @internal
+ */
+export function withoutStack<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

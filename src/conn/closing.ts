@@ -3,7 +3,7 @@
  * on protocol errors (§7.1.7), ends the socket when both sides closed (server first, client after
  * up to 5 s, §7.1.1), close() without a handshake, shutdown() with a timeout, keepalive expiry.
  */
-import { CloseError, TimeoutError, type ProtocolError, type ReadLimitError } from "../errors.js";
+import { CloseError, TimeoutError, withoutStack, type ProtocolError, type ReadLimitError } from "../errors.js";
 import { formatCloseMessage, checkCloseForSend } from "../protocol/close-payload.js";
 import { DEFAULT_CLOSE_TIMEOUT } from "../constants.js";
 import type { SocketTransport } from "../transport/socket-transport.js";
@@ -79,9 +79,9 @@ export class Closing {
 
   /** The socket ended, failed or closed. */
   transportClosed(err: Error | undefined, hadEnd: boolean): void {
-    const e = err !== undefined
+    const e = withoutStack(() => err !== undefined
       ? new CloseError(1006, err.message, { cause: err })
-      : new CloseError(1006, this.#local ? "closed locally" : "unexpected EOF");
+      : new CloseError(1006, this.#local ? "closed locally" : "unexpected EOF"));
     this.#gone = e;
     this.#stopTimers();
     this.#w.fail(e);

@@ -31,8 +31,9 @@ export class DeadlineTimer {
     return this.#at;
   }
   /** True when a deadline is set and has passed. */
-  expired(now = Date.now()): boolean {
-    return this.#at !== 0 && now >= this.#at;
+  expired(): boolean {
+    // No clock read unless a deadline is set: this runs on every read and write.
+    return this.#at !== 0 && Date.now() >= this.#at;
   }
   set(at: number): void {
     this.clear();

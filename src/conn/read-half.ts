@@ -7,6 +7,7 @@ import { type ProtocolError, type ReadLimitError, TimeoutError } from "../errors
 import type { MessageInflater } from "../extensions/compression.js";
 import type { DataMessageType } from "../constants.js";
 import { concat } from "../util/bytes.js";
+import { Fifo } from "../util/fifo.js";
 import { MessageReader, addChunk, type Item, type ReaderOwner } from "./message-reader.js";
 import { ReadPump, type PumpSink } from "./read-pump.js";
 import { DeadlineTimer } from "./deadline.js";
@@ -43,9 +44,9 @@ interface Waiter {
 export class ReadHalf implements ReaderOwner {
   readonly #host: ReadHost;
   readonly #readBufferSize: number;
-  #queue: Item[] = [];
+  #queue = new Fifo<Item>();
   #current: Item | null = null;
-  #waiters: Waiter[] = [];
+  #waiters = new Fifo<Waiter>();
   #buffered = 0;
   readonly #pump: ReadPump;
   /** An async close handler is running (the socket stays paused). */
@@ -117,7 +118,7 @@ export class ReadHalf implements ReaderOwner {
     if (item.reader !== null) item.reader.deliver();
     // Serve when a message completes, or the first time a pending read sees the head message
     // (a readMessage then stops counting it against readBufferSize; a nextReader takes it).
-    else if (this.#waiters.length > 0 && this.#queue[0] === item && (fin || item.counted)) this.#serve();
+    else if (this.#waiters.length > 0 && this.#queue.peek() === item && (fin || item.counted)) this.#serve();
     if (this.#buffered > this.#readBufferSize) this.#flow();
   }
 
@@ -131,7 +132,7 @@ export class ReadHalf implements ReaderOwner {
       this.#current = null;
       const i = this.#queue.indexOf(cur);
       if (i >= 0) {
-        this.#queue.splice(i, 1);
+        this.#queue.removeAt(i);
         if (cur.counted) this.#buffered -= cur.size;
       }
       cur.discard = true;
@@ -174,7 +175,7 @@ export class ReadHalf implements ReaderOwner {
     }
     // Fast path: a complete message is already queued and nobody is ahead of us.
     if (kind === MESSAGE && this.#waiters.length === 0) {
-      const item = this.#queue[0];
+      const item = this.#queue.peek();
       if (item !== undefined && item.done) {
         this.#queue.shift();
         if (item.counted) this.#consumedFlow(item.size);
@@ -195,9 +196,9 @@ export class ReadHalf implements ReaderOwner {
   #abort(w: Waiter): void {
     const i = this.#waiters.indexOf(w);
     if (i < 0) return;
-    this.#waiters.splice(i, 1);
+    this.#waiters.removeAt(i);
     // A partly received message stays for the next read, counted again as unread data.
-    const head = this.#queue[0];
+    const head = this.#queue.peek();
     if (i === 0 && head !== undefined && !head.counted && head.reader === null) {
       head.counted = true;
       this.#buffered += head.size;
@@ -214,9 +215,9 @@ export class ReadHalf implements ReaderOwner {
   #serve(): void {
     const ws = this.#waiters;
     while (ws.length > 0) {
-      const item = this.#queue[0];
+      const item = this.#queue.peek();
       if (item === undefined) break;
-      const w = ws[0]!;
+      const w = ws.peek()!;
       if (w.kind === MESSAGE) {
         if (!item.done) {
           if (item.counted) {
@@ -271,7 +272,7 @@ export class ReadHalf implements ReaderOwner {
     this.#error = err;
     this.#terminal = null;
     this.deadline.clear();
-    for (const w of this.#waiters.splice(0)) {
+    for (const w of this.#waiters.drain()) {
       this.#settle(w);
       w.reject(err);
     }
@@ -280,7 +281,7 @@ export class ReadHalf implements ReaderOwner {
     const last = this.#lastReader;
     if (last !== null && !last.readableEnded) last.destroy(err);
     this.#current = null;
-    this.#queue = [];
+    this.#queue.clear();
     this.#buffered = 0;
   }
 
@@ -293,13 +294,13 @@ export class ReadHalf implements ReaderOwner {
   /** Drops queued and future data messages (shutdown: waiting only for the peer's close). */
   discardAll(): void {
     this.#discarding = true;
-    for (const item of this.#queue) {
+    for (const item of this.#queue.drain()) {
       item.discard = true;
       item.chunks = [];
       item.reader?.destroy();
     }
     if (this.#current !== null) this.#current.discard = true;
-    this.#queue = [];
+    this.#queue.clear();
     this.#buffered = 0;
     this.#flow();
     if (this.#terminal !== null) this.#runTerminal();

@@ -10,6 +10,7 @@ import type { MessageDeflater } from "../extensions/compression.js";
 import type { SocketTransport } from "../transport/socket-transport.js";
 import type { DataMessageType } from "../constants.js";
 import { DeadlineTimer } from "./deadline.js";
+import { Fifo } from "../util/fifo.js";
 import { PreparedMessage, type DeflateParams } from "./prepared-message.js";
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -49,7 +50,7 @@ export class WriteHalf {
   readonly server: boolean;
   compress = true;
   threshold: number;
-  #queue: Job[] = [];
+  #queue = new Fifo<Job>();
   #busy = false;
   #error: Error | null = null;
   #waiters: FlushWaiter[] = [];
@@ -124,7 +125,7 @@ export class WriteHalf {
     while (!this.#busy && this.#queue.length > 0) {
       const err = this.#error ?? (this.sender.closeSent ? new CloseSentError() : null);
       if (err !== null) {
-        for (const j of this.#queue.splice(0)) j.reject(err);
+        for (const j of this.#queue.drain()) j.reject(err);
         return;
       }
       if (this.transport.writableLength > this.hwm) return; // resumed by onFlush
@@ -154,8 +155,8 @@ export class WriteHalf {
     const batch = this.transport.write(frames);
     // The serializer passes large unmasked payloads to the socket uncopied; then the caller may
     // only reuse its buffer after the socket flushed it.
-    const last = frames[frames.length - 1]!;
-    const aliased = callerOwned && payload.length > 0 && last.buffer === payload.buffer;
+    // (Identity, not `.buffer`: reading `.buffer` makes V8 materialize an ArrayBuffer per call.)
+    const aliased = callerOwned && frames.length > 1 && frames[frames.length - 1] === payload;
     if (!aliased && this.transport.writableLength <= this.hwm) return RESOLVED;
     return this.#waitFlush(aliased ? batch : 0, true);
   }
@@ -301,7 +302,7 @@ export class WriteHalf {
       if (c.timer !== undefined) clearTimeout(c.timer);
       c.reject(err);
     }
-    for (const j of this.#queue.splice(0)) j.reject(err);
+    for (const j of this.#queue.drain()) j.reject(err);
     return err;
   }
 

@@ -3,7 +3,7 @@
  * the handshake timeout expiring fails the handshake; it also writes answers and cleans up.
  */
 import type { Duplex } from "node:stream";
-import { CloseError, HandshakeError, TimeoutError } from "../errors.js";
+import { CloseError, HandshakeError, TimeoutError, withoutStack } from "../errors.js";
 
 const noop = (): void => {};
 
@@ -14,16 +14,12 @@ export class HandshakeGuard {
   #error: Error | undefined;
   #released = false;
   #refusing = false;
-  #fail!: (err: Error) => void;
-  /** Rejects when the handshake can no longer succeed; never resolves. */
-  readonly #failed: Promise<never>;
+  #fail: ((err: Error) => void) | undefined;
+  /** Rejects when the handshake can no longer succeed; never resolves. Made on first race(). */
+  #failed: Promise<never> | undefined;
 
   constructor(socket: Duplex, timeoutMs: number) {
     this.#socket = socket;
-    this.#failed = new Promise<never>((_, reject) => {
-      this.#fail = reject;
-    });
-    this.#failed.catch(noop);
     socket.on("error", this.#onError);
     socket.on("close", this.#onClose);
     socket.on("end", this.#onEnd);
@@ -35,7 +31,7 @@ export class HandshakeGuard {
     this.#abort(new CloseError(1006, err.message, { cause: err }));
   };
   readonly #onClose = (): void => {
-    this.#abort(new CloseError(1006, "unexpected EOF"));
+    this.#abort(withoutStack(() => new CloseError(1006, "unexpected EOF")));
   };
   // The client half-closed before the 101: it can no longer speak WebSocket (RFC 6455 §4.1).
   readonly #onEnd = (): void => {
@@ -50,7 +46,7 @@ export class HandshakeGuard {
     if (this.#released || this.#error !== undefined) return;
     this.#error = err;
     this.#socket.destroy();
-    this.#fail(err);
+    this.#fail?.(err);
   }
 
   /** The error that ended the handshake, if any. */
@@ -60,6 +56,13 @@ export class HandshakeGuard {
 
   /** Resolves like `p`, unless the handshake fails first (then rejects with that error). */
   race<T>(p: Promise<T>): Promise<T> {
+    if (this.#error !== undefined) return Promise.reject(this.#error);
+    if (this.#failed === undefined) {
+      this.#failed = new Promise<never>((_, reject) => {
+        this.#fail = reject;
+      });
+      this.#failed.catch(noop);
+    }
     return Promise.race([p, this.#failed]);
   }
 
