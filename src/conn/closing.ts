@@ -10,14 +10,12 @@ import type { SocketTransport } from "../transport/socket-transport.js";
 import type { WriteHalf } from "./write-half.js";
 import type { ReadHalf } from "./read-half.js";
 import type { ControlHandlers } from "./control-handlers.js";
+import type { ConnCore } from "./core.js";
 
 /** Close state of one conn. */
 export class Closing {
   readonly #server: boolean;
-  readonly #t: SocketTransport;
-  readonly #w: WriteHalf;
-  readonly #r: () => ReadHalf;
-  readonly #stopTimers: () => void;
+  readonly #core: ConnCore;
   #received: CloseError | null = null;
   #ended = false;
   #gone: CloseError | null = null;
@@ -25,12 +23,22 @@ export class Closing {
   #shutdown: Promise<CloseError | null> | undefined;
   #shutdownDone: ((v: CloseError | null) => void) | undefined;
 
-  constructor(server: boolean, t: SocketTransport, w: WriteHalf, r: () => ReadHalf, stopTimers: () => void) {
+  constructor(server: boolean, core: ConnCore) {
     this.#server = server;
-    this.#t = t;
-    this.#w = w;
-    this.#r = r;
-    this.#stopTimers = stopTimers;
+    this.#core = core;
+  }
+
+  get #t(): SocketTransport {
+    return this.#core.t;
+  }
+  get #w(): WriteHalf {
+    return this.#core.w;
+  }
+  #r(): ReadHalf {
+    return this.#core.r;
+  }
+  #stopTimers(): void {
+    this.#core.stopTimers();
   }
 
   /** Our close frame was handed to the socket. */
@@ -123,7 +131,8 @@ export class Closing {
   }
 
   /** shutdown(): API §4.6. */
-  shutdown(code: number, text: string, timeout: number, r: ReadHalf): Promise<CloseError | null> {
+  shutdown(code: number, text: string, timeout: number): Promise<CloseError | null> {
+    const r = this.#core.r;
     if (this.#shutdown !== undefined) return this.#shutdown;
     let payload: Buffer;
     try {

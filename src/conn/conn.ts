@@ -8,14 +8,11 @@ import { CloseError } from "../errors.js";
 import type { DataMessageType, MessageType, ControlMessageType } from "../constants.js";
 import type { Deadline, ReadOptions } from "../types.js";
 import { toBuffer, type Data } from "../util/bytes.js";
-import { SocketTransport } from "../transport/socket-transport.js";
-import { ReadHalf, READ_MESSAGE, READ_READER, type Message } from "./read-half.js";
-import { WriteHalf } from "./write-half.js";
+import { READ_MESSAGE, READ_READER, type Message } from "./read-half.js";
+import { ConnCore } from "./core.js";
 import { type MessageWriter } from "./message-writer.js";
 import { toDeadlineMs } from "./deadline.js";
-import { KeepAlive } from "./keepalive.js";
-import { Closing } from "./closing.js";
-import { ControlHandlers, type CloseHandler, type PingPongHandler } from "./control-handlers.js";
+import type { CloseHandler, PingPongHandler } from "./control-handlers.js";
 import { resolveConnOptions, type NewConnOptions } from "./options.js";
 import { checkWritePayload, validateReadLimit, validateCompressionLevel } from "./validate.js";
 import { openWriter } from "./open-writer.js";
@@ -32,16 +29,11 @@ const TOKEN = Symbol("silverback.conn");
  * There is no public constructor: use {@link Upgrader.upgrade}, {@link Dialer.dial} or {@link newConn}.
  */
 export class Conn implements AsyncIterable<Message> {
-  readonly #t: SocketTransport;
-  readonly #r: ReadHalf;
-  readonly #w: WriteHalf;
+  readonly #c: ConnCore;
   readonly #subprotocol: string;
-  readonly #h: ControlHandlers;
-  readonly #closing: Closing;
   readonly #writeBufferSize: number;
   readonly #pool: NewConnOptions["writeBufferPool"];
   readonly #deflateOn: boolean;
-  #keepAlive: KeepAlive | undefined;
 
   /** @internal Use newConn(), Upgrader or Dialer. */
   constructor(token: symbol, socket: Duplex, options: NewConnOptions) {
@@ -51,50 +43,7 @@ export class Conn implements AsyncIterable<Message> {
     this.#writeBufferSize = o.writeBufferSize;
     this.#pool = o.writeBufferPool;
     this.#deflateOn = o.deflater !== null;
-    const t = (this.#t = new SocketTransport(socket));
-    this.#w = new WriteHalf(t, {
-      server: o.server,
-      hwm: o.writeHighWaterMark,
-      deflater: o.deflater,
-      threshold: o.threshold,
-      onCloseSent: () => this.#closing.closeSent(),
-    });
-    this.#w.deflateParams = o.deflateParams;
-    this.#h = new ControlHandlers(this, this.#w);
-    this.#closing = new Closing(o.server, t, this.#w, () => this.#r, () => this.#stopTimers());
-    this.#r = new ReadHalf(
-      {
-        setPaused: (p) => (p ? t.pause() : t.resume()),
-        onPing: (d) => this.#h.ping(d),
-        onPong: (d) => this.#h.pong(d),
-        onClose: (code, text) => this.#closing.peerClose(code, text, this.#h),
-        onProtocolError: (err) => this.#closing.fail(err),
-      },
-      { server: o.server, inflater: o.inflater, readLimit: o.readLimit, readBufferSize: o.readBufferSize },
-    );
-    if (o.keepAlive !== undefined) {
-      this.#keepAlive = new KeepAlive(o.keepAlive, {
-        ping: () => void this.#w.writeControl(9, Buffer.alloc(0), 0).catch(() => {}),
-        expire: () => this.#closing.keepAliveExpired(),
-        isPaused: () => t.paused,
-      });
-    }
-    const ka = this.#keepAlive;
-    const r = this.#r;
-    t.start(
-      {
-        onData: ka === undefined ? (c) => r.push(c) : (c) => ((ka.lastRecv = Date.now()), r.push(c)),
-        onClose: (err, hadEnd) => this.#closing.transportClosed(err, hadEnd),
-        onFlush: () => this.#w.onFlush(),
-      },
-      o.head,
-    );
-  }
-
-  #stopTimers(): void {
-    this.#keepAlive?.stop();
-    this.#r.deadline.clear();
-    this.#w.deadline.clear();
+    this.#c = new ConnCore(this, socket, o);
   }
 
   // ---- reading (API §4.1) -------------------------------------------------------------------
@@ -106,7 +55,7 @@ export class Conn implements AsyncIterable<Message> {
    * for (;;) { const { messageType, data } = await conn.readMessage(); await conn.writeMessage(messageType, data); }
    */
   readMessage(options?: ReadOptions): Promise<Message> {
-    return this.#r.read(READ_MESSAGE, options?.signal);
+    return this.#c.r.read(READ_MESSAGE, options?.signal);
   }
 
   /**
@@ -114,7 +63,7 @@ export class Conn implements AsyncIterable<Message> {
    * streams its payload in bounded memory; a later read discards what it did not consume.
    */
   nextReader(options?: ReadOptions): Promise<{ messageType: DataMessageType; reader: Readable }> {
-    return this.#r.read(READ_READER, options?.signal);
+    return this.#c.r.read(READ_READER, options?.signal);
   }
 
   /** ReadJSON reads the next message and parses it as JSON (gorilla `Conn.ReadJSON`). */
@@ -139,12 +88,12 @@ export class Conn implements AsyncIterable<Message> {
 
   /** SetReadDeadline sets the read deadline; after a read times out the conn cannot be read. */
   setReadDeadline(t: Deadline): void {
-    this.#r.deadline.set(toDeadlineMs(t));
+    this.#c.r.deadline.set(toDeadlineMs(t));
   }
 
   /** SetReadLimit sets the maximum size in bytes for a message read from the peer; 0 = none. */
   setReadLimit(limit: number): void {
-    this.#r.setReadLimit(validateReadLimit(limit));
+    this.#c.r.setReadLimit(validateReadLimit(limit));
   }
 
   // ---- writing (API §4.2, §4.3) -----------------------------------------------------------
@@ -158,7 +107,7 @@ export class Conn implements AsyncIterable<Message> {
       } catch (e) {
         return Promise.reject(e);
       }
-      return this.#w.writeMessage(messageType, payload, typeof data !== "string" && data !== undefined);
+      return this.#c.w.writeMessage(messageType, payload, typeof data !== "string" && data !== undefined);
     }
     return this.writeControl(messageType as ControlMessageType, data);
   }
@@ -173,9 +122,9 @@ export class Conn implements AsyncIterable<Message> {
     if (messageType !== 1 && messageType !== 2 && messageType !== 8 && messageType !== 9 && messageType !== 10) {
       return Promise.reject(new TypeError("websocket: bad write message type"));
     }
-    const err = this.#w.check();
+    const err = this.#c.w.check();
     if (err !== null) return Promise.reject(err);
-    return openWriter(this.#w, messageType, {
+    return openWriter(this.#c.w, messageType, {
       writeBufferSize: this.#writeBufferSize,
       pool: this.#pool,
       control: (payload) => this.writeControl(messageType as ControlMessageType, payload),
@@ -192,12 +141,12 @@ export class Conn implements AsyncIterable<Message> {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#w.writeControl(messageType, payload, at);
+    return this.#c.w.writeControl(messageType, payload, at);
   }
 
   /** WritePreparedMessage writes a prepared message into the connection (gorilla). */
   writePreparedMessage(pm: PreparedMessage): Promise<void> {
-    return this.#w.writePrepared(pm);
+    return this.#c.w.writePrepared(pm);
   }
 
   /** WriteJSON writes the JSON encoding of v as a text message (no trailing newline). */
@@ -214,25 +163,25 @@ export class Conn implements AsyncIterable<Message> {
 
   /** SetWriteDeadline sets the write deadline; after a write times out the conn cannot be written. */
   setWriteDeadline(t: Deadline): void {
-    this.#w.deadline.set(toDeadlineMs(t));
+    this.#c.w.deadline.set(toDeadlineMs(t));
   }
 
   /** Unsent bytes: the conn's queue plus the socket's buffer, framing included. */
   get bufferedAmount(): number {
-    return this.#w.bufferedAmount;
+    return this.#c.w.bufferedAmount;
   }
 
   /** EnableWriteCompression enables and disables write compression of subsequent messages (gorilla). */
   enableWriteCompression(enable: boolean): void {
-    this.#w.compress = !!enable;
+    this.#c.w.compress = !!enable;
   }
 
   /** SetCompressionLevel sets the flate compression level for subsequent messages (gorilla). */
   setCompressionLevel(level: number): void {
     validateCompressionLevel(level);
     if (this.#deflateOn) {
-      this.#w.deflater!.setLevel(level);
-      this.#w.deflateParams!.level = level;
+      this.#c.w.deflater!.setLevel(level);
+      this.#c.w.deflateParams!.level = level;
     }
   }
 
@@ -240,27 +189,27 @@ export class Conn implements AsyncIterable<Message> {
 
   /** CloseHandler returns the current close handler (gorilla). */
   closeHandler(): CloseHandler {
-    return this.#h.closeHandler();
+    return this.#c.h.closeHandler();
   }
   /** SetCloseHandler sets the handler for close messages received from the peer; null restores the default. */
   setCloseHandler(h: CloseHandler | null): void {
-    this.#h.setCloseHandler(h);
+    this.#c.h.setCloseHandler(h);
   }
   /** PingHandler returns the current ping handler (gorilla). */
   pingHandler(): PingPongHandler {
-    return this.#h.pingHandler();
+    return this.#c.h.pingHandler();
   }
   /** SetPingHandler sets the handler for ping messages received from the peer; null restores the default. */
   setPingHandler(h: PingPongHandler | null): void {
-    this.#h.setPingHandler(h);
+    this.#c.h.setPingHandler(h);
   }
   /** PongHandler returns the current pong handler (gorilla). */
   pongHandler(): PingPongHandler {
-    return this.#h.pongHandler();
+    return this.#c.h.pongHandler();
   }
   /** SetPongHandler sets the handler for pong messages received from the peer; null restores the default. */
   setPongHandler(h: PingPongHandler | null): void {
-    this.#h.setPongHandler(h);
+    this.#c.h.setPongHandler(h);
   }
 
   // ---- connection (API §4.6, §4.7) --------------------------------------------------------
@@ -271,20 +220,20 @@ export class Conn implements AsyncIterable<Message> {
   }
   /** LocalAddr returns the local network address, or null for non-socket streams (gorilla). */
   localAddr(): AddressInfo | null {
-    return this.#t.localAddr();
+    return this.#c.t.localAddr();
   }
   /** RemoteAddr returns the remote network address, or null for non-socket streams (gorilla). */
   remoteAddr(): AddressInfo | null {
-    return this.#t.remoteAddr();
+    return this.#c.t.remoteAddr();
   }
   /** NetConn returns the underlying stream (gorilla `NetConn`/`UnderlyingConn`). Do not read or write it. */
   netConn(): Duplex {
-    return this.#t.socket;
+    return this.#c.t.socket;
   }
 
   /** Close closes the underlying network connection without sending or waiting for a close message (gorilla). */
   close(): void {
-    this.#closing.closeNow();
+    this.#c.closing.closeNow();
   }
 
   /**
@@ -293,7 +242,7 @@ export class Conn implements AsyncIterable<Message> {
    * null on timeout.
    */
   shutdown(code = 1000, text = "", timeout = 5000): Promise<CloseError | null> {
-    return this.#closing.shutdown(code, text, timeout, this.#r);
+    return this.#c.closing.shutdown(code, text, timeout);
   }
 }
 

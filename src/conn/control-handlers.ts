@@ -14,53 +14,58 @@ export type PingPongHandler = (appData: Buffer) => void | Promise<void>;
 /** The handler slots of one conn. */
 export class ControlHandlers {
   readonly #conn: object;
-  readonly #defaultClose: CloseHandler;
-  readonly #defaultPing: PingPongHandler;
-  readonly #defaultPong: PingPongHandler = () => {};
+  readonly #w: WriteHalf;
   #close: CloseHandler | null = null;
   #ping: PingPongHandler | null = null;
   #pong: PingPongHandler | null = null;
 
   constructor(conn: object, w: WriteHalf) {
     this.#conn = conn;
-    // Pongs are queued, never block a read, and coalesce when the socket is backed up.
-    this.#defaultPing = (data) => w.queuePong(data);
-    // gorilla: echo the code with no text (1005 → empty payload); send errors are ignored.
-    this.#defaultClose = (code) => {
-      w.writeControl(8, code === 1005 ? EMPTY : formatCloseMessage(code, ""), 0).catch(() => {});
-    };
+    this.#w = w;
   }
 
+  // The defaults are made only when a getter asks for them: the hot path calls the default
+  // behaviour directly, so an idle conn holds no handler functions.
   closeHandler(): CloseHandler {
-    return this.#close ?? this.#defaultClose;
+    return this.#close ?? ((code: number) => this.#defaultClose(code));
   }
   setCloseHandler(h: CloseHandler | null): void {
     this.#close = check(h)?.bind(this.#conn) ?? null;
   }
   pingHandler(): PingPongHandler {
-    return this.#ping ?? this.#defaultPing;
+    return this.#ping ?? ((data: Buffer) => this.#w.queuePong(data));
   }
   setPingHandler(h: PingPongHandler | null): void {
     this.#ping = check(h)?.bind(this.#conn) ?? null;
   }
   pongHandler(): PingPongHandler {
-    return this.#pong ?? this.#defaultPong;
+    return this.#pong ?? noop;
   }
   setPongHandler(h: PingPongHandler | null): void {
     this.#pong = check(h)?.bind(this.#conn) ?? null;
   }
 
+  // gorilla: echo the code with no text (1005 → empty payload); send errors are ignored.
+  #defaultClose(code: number): void {
+    this.#w.writeControl(8, code === 1005 ? EMPTY : formatCloseMessage(code, ""), 0).catch(noop);
+  }
+
   /** Runs the ping handler; a returned promise is awaited before the next frame. */
   ping(data: Buffer): Promise<void> | void {
-    return settle(this.pingHandler()(data));
+    // Pongs are queued, never block a read, and coalesce when the socket is backed up.
+    if (this.#ping === null) return this.#w.queuePong(data);
+    return settle(this.#ping(data));
   }
   pong(data: Buffer): Promise<void> | void {
-    return settle(this.pongHandler()(data));
+    if (this.#pong !== null) return settle(this.#pong(data));
   }
   close(code: number, text: string): Promise<void> | void {
-    return settle(this.closeHandler()(code, text));
+    if (this.#close === null) return this.#defaultClose(code);
+    return settle(this.#close(code, text));
   }
 }
+
+const noop = (): void => {};
 
 function check<T>(h: T | null | undefined): T | null {
   if (h === null || h === undefined) return null;

@@ -25,7 +25,7 @@ export interface ReadHost {
   onPing(data: Buffer): void | Promise<void>;
   onPong(data: Buffer): void | Promise<void>;
   /** The peer's close frame, once every earlier message was read; returns the read error to keep. */
-  onClose(code: number, text: string): Error | Promise<Error>;
+  onPeerClose(code: number, text: string): Error | Promise<Error>;
   /** The peer broke the protocol: fail the connection (close frame + end). */
   onProtocolError(err: ProtocolError | ReadLimitError): void;
 }
@@ -41,7 +41,7 @@ interface Waiter {
 }
 
 /** Read side state machine of a Conn. */
-export class ReadHalf implements ReaderOwner {
+export class ReadHalf implements ReaderOwner, PumpSink {
   readonly #host: ReadHost;
   readonly #readBufferSize: number;
   #queue = new Fifo<Item>();
@@ -58,12 +58,21 @@ export class ReadHalf implements ReaderOwner {
   #discarding = false;
   #terminalRunning = false;
   #lastReader: MessageReader | null = null;
-  readonly deadline = new DeadlineTimer(() => this.#timeout());
+  #deadline: DeadlineTimer | null = null;
+  /** The read deadline's timer, made on first use (idle conns without deadlines carry none). */
+  get deadline(): DeadlineTimer {
+    return (this.#deadline ??= new DeadlineTimer(() => this.#timeout()));
+  }
 
   constructor(host: ReadHost, o: { server: boolean; inflater: MessageInflater | null; readLimit: number; readBufferSize: number }) {
     this.#host = host;
     this.#readBufferSize = o.readBufferSize;
-    this.#pump = new ReadPump(this.#sink(), o);
+    this.#pump = new ReadPump(this, o);
+  }
+
+  /** Stops the deadline timer, if one was made. */
+  stopDeadline(): void {
+    this.#deadline?.clear();
   }
 
   setReadLimit(n: number): void {
@@ -82,29 +91,42 @@ export class ReadHalf implements ReaderOwner {
     this.#pump.push(chunk);
   }
 
-  #sink(): PumpSink {
-    const host = this.#host;
-    return {
-      stopped: () => this.#terminal !== null || this.#terminalRunning || this.#error !== null,
-      current: () => this.#current,
-      begin: (type, compressed) => {
-        const item: Item = { type, compressed, chunks: [], size: 0, done: false, counted: true, reader: null, discard: this.#discarding };
-        this.#current = item;
-        if (!item.discard) this.#queue.push(item);
-        return item;
-      },
-      append: (item, bytes, fin) => this.#append(item, bytes, fin),
-      ping: (d) => host.onPing(d),
-      pong: (d) => host.onPong(d),
-      close: (code, reason) => this.#setTerminal(() => host.onClose(code, reason)),
-      protocolError: (err) => host.onProtocolError(err),
-      fatal: (err) => this.#setTerminal(() => err),
-      end: (err) => this.#setTerminal(() => err),
-      flow: () => this.#flow(),
-    };
+  // PumpSink: methods rather than closures, so an idle conn carries no per-conn functions.
+  /** @internal */ stopped(): boolean {
+    return this.#terminal !== null || this.#terminalRunning || this.#error !== null;
+  }
+  /** @internal */ current(): Item | null {
+    return this.#current;
+  }
+  /** @internal */ begin(type: DataMessageType, compressed: boolean): Item {
+    const item: Item = { type, compressed, chunks: [], size: 0, done: false, counted: true, reader: null, discard: this.#discarding };
+    this.#current = item;
+    if (!item.discard) this.#queue.push(item);
+    return item;
+  }
+  /** @internal */ ping(d: Buffer): Promise<void> | void {
+    return this.#host.onPing(d);
+  }
+  /** @internal */ pong(d: Buffer): Promise<void> | void {
+    return this.#host.onPong(d);
+  }
+  /** @internal */ close(code: number, reason: string): void {
+    this.#setTerminal(() => this.#host.onPeerClose(code, reason));
+  }
+  /** @internal */ protocolError(err: ProtocolError | ReadLimitError): void {
+    this.#host.onProtocolError(err);
+  }
+  /** @internal */ fatal(err: Error): void {
+    this.#setTerminal(() => err);
+  }
+  /** @internal */ ended(err: Error): void {
+    this.#setTerminal(() => err);
+  }
+  /** @internal */ flow(): void {
+    this.#flow();
   }
 
-  #append(item: Item, bytes: Buffer, fin: boolean): void {
+  /** @internal */ append(item: Item, bytes: Buffer, fin: boolean): void {
     if (fin) {
       item.done = true;
       this.#current = null;
@@ -161,7 +183,7 @@ export class ReadHalf implements ReaderOwner {
   // ---- read side --------------------------------------------------------------------------
 
   read(kind: typeof MESSAGE | typeof READER, signal: AbortSignal | undefined): Promise<any> {
-    if (this.#error === null && this.deadline.expired()) this.#timeout();
+    if (this.#error === null && this.#deadline?.expired()) this.#timeout();
     if (this.#error !== null) {
       const err = this.#error;
       // Later rejections on a later turn: a loop that ignores errors cannot starve the process.
@@ -271,7 +293,7 @@ export class ReadHalf implements ReaderOwner {
     if (this.#error !== null) return;
     this.#error = err;
     this.#terminal = null;
-    this.deadline.clear();
+    this.#deadline?.clear();
     for (const w of this.#waiters.drain()) {
       this.#settle(w);
       w.reject(err);

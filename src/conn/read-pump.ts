@@ -27,7 +27,7 @@ export interface PumpSink {
   /** An error from a handler or the inflater: the permanent read error. */
   fatal(err: Error): void;
   /** The socket ended (after every parsed event was handled). */
-  end(err: Error): void;
+  ended(err: Error): void;
   /** Re-evaluate whether the socket should be paused. */
   flow(): void;
 }
@@ -69,7 +69,7 @@ export class ReadPump {
   /** The socket ended: handled once the events already parsed are (a close behind a compressed message). */
   end(err: Error): void {
     if (this.busy) this.#pendingEnd = err;
-    else this.#sink.end(err);
+    else this.#sink.ended(err);
   }
 
   #run(events: ReadEvent[], i: number): void {
@@ -110,7 +110,7 @@ export class ReadPump {
     const end = this.#pendingEnd;
     if (end !== null) {
       this.#pendingEnd = null;
-      this.#sink.end(end);
+      this.#sink.ended(end);
     }
   }
 

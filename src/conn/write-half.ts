@@ -43,7 +43,7 @@ export class WriteHalf {
   readonly sender: Sender;
   readonly transport: SocketTransport;
   readonly hwm: number;
-  readonly #onCloseSent: () => void;
+  readonly #host: { closeSent(): void };
   deflater: MessageDeflater | null;
   /** What our deflater compresses with; the PreparedMessage cache key. */
   deflateParams: DeflateParams | null = null;
@@ -56,16 +56,20 @@ export class WriteHalf {
   #waiters: FlushWaiter[] = [];
   #pong: Buffer | null = null;
   #controls: HeldControl[] = [];
-  readonly deadline = new DeadlineTimer(() => this.#timeout());
+  #deadline: DeadlineTimer | null = null;
+  /** The write deadline's timer, made on first use (idle conns without deadlines carry none). */
+  get deadline(): DeadlineTimer {
+    return (this.#deadline ??= new DeadlineTimer(() => this.#timeout()));
+  }
 
-  constructor(transport: SocketTransport, o: { server: boolean; hwm: number; maskKeys?: MaskKeySource; deflater: MessageDeflater | null; threshold: number; onCloseSent: () => void }) {
+  constructor(transport: SocketTransport, o: { server: boolean; hwm: number; maskKeys?: MaskKeySource; deflater: MessageDeflater | null; threshold: number; host: { closeSent(): void } }) {
     this.transport = transport;
     this.sender = new Sender({ server: o.server, maskKeys: o.maskKeys });
     this.hwm = o.hwm;
     this.server = o.server;
     this.deflater = o.deflater;
     this.threshold = o.threshold;
-    this.#onCloseSent = o.onCloseSent;
+    this.#host = o.host;
   }
 
   /** The sticky write error, if any. */
@@ -79,11 +83,16 @@ export class WriteHalf {
     return n;
   }
 
+  /** Stops the deadline timer, if one was made. */
+  stopDeadline(): void {
+    this.#deadline?.clear();
+  }
+
   /** Returns the error a new data write must fail with, if any. */
   check(): Error | null {
     if (this.sender.closeSent) return new CloseSentError();
     if (this.#error !== null) return this.#error;
-    if (this.deadline.expired()) return this.fail(new TimeoutError("websocket: write timeout"));
+    if (this.#deadline?.expired()) return this.fail(new TimeoutError("websocket: write timeout"));
     return null;
   }
 
@@ -230,7 +239,7 @@ export class WriteHalf {
     this.transport.write(this.sender.controlFrame(op, payload.length > 0 ? Buffer.from(payload) : payload));
     if (op === 8) {
       this.#pong = null;
-      this.#onCloseSent();
+      this.#host.closeSent();
       this.pump(); // fails queued data writes with CloseSentError
     }
   }
@@ -296,7 +305,7 @@ export class WriteHalf {
   fail(err: Error): Error {
     if (this.#error !== null) return this.#error;
     this.#error = err;
-    this.deadline.clear();
+    this.#deadline?.clear();
     for (const w of this.#waiters.splice(0)) w.reject(err);
     for (const c of this.#controls.splice(0)) {
       if (c.timer !== undefined) clearTimeout(c.timer);

@@ -15,6 +15,24 @@ export interface TransportSink {
   onFlush(): void;
 }
 
+const TRANSPORT = Symbol("silverback.transport");
+type Owned = Duplex & { [TRANSPORT]: SocketTransport };
+function onData(this: Owned, c: Buffer): void {
+  this[TRANSPORT].handleData(c);
+}
+function onEnd(this: Owned): void {
+  this[TRANSPORT].handleEnd();
+}
+function onError(this: Owned, err: Error): void {
+  this[TRANSPORT].handleError(err);
+}
+function onClose(this: Owned): void {
+  this[TRANSPORT].handleClose();
+}
+function uncork(t: SocketTransport): void {
+  t.uncorkBatch();
+}
+
 /** Transport over a Duplex. */
 export class SocketTransport {
   readonly socket: Duplex;
@@ -26,17 +44,32 @@ export class SocketTransport {
   /** Batches handed to the socket and batches whose write callback fired. */
   written = 0;
   flushed = 0;
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    // A callback on the last write of the batch tells us when the whole batch reached the
-    // kernel; one closure per batch, not per frame.
-    this.socket.uncork();
-  };
   readonly #onWritten = (err?: Error | null): void => {
     if (err) this.#writeErr ??= err;
     this.flushed++;
     this.#sink?.onFlush();
   };
+
+  /** @internal The nextTick half of write(): ends this tick's batch. */
+  uncorkBatch(): void {
+    this.#corked = false;
+    this.socket.uncork();
+  }
+  /** @internal Socket listeners, shared by every transport (see `TRANSPORT`). */
+  handleData(c: Buffer): void {
+    this.#sink!.onData(c);
+  }
+  handleEnd(): void {
+    this.#ended = true;
+    this.#finish(undefined, true);
+  }
+  handleError(err: Error): void {
+    this.#finish(err, this.#ended);
+  }
+  handleClose(): void {
+    this.#finish(undefined, this.#ended);
+  }
+  #ended = false;
 
   constructor(socket: Duplex) {
     this.socket = socket;
@@ -45,15 +78,13 @@ export class SocketTransport {
   /** Starts delivering data; `head` (bytes read past the handshake) is delivered first. */
   start(sink: TransportSink, head?: Uint8Array): void {
     this.#sink = sink;
-    const s = this.socket;
-    let ended = false;
-    s.on("data", (c: Buffer) => sink.onData(c));
-    s.on("end", () => {
-      ended = true;
-      this.#finish(undefined, true);
-    });
-    s.on("error", (err: Error) => this.#finish(err, ended));
-    s.on("close", () => this.#finish(undefined, ended));
+    const s = this.socket as Duplex & { [TRANSPORT]?: SocketTransport };
+    // Module-level listeners find their transport on the socket: no closures per connection.
+    s[TRANSPORT] = this;
+    s.on("data", onData);
+    s.on("end", onEnd);
+    s.on("error", onError);
+    s.on("close", onClose);
     if (head !== undefined && head.byteLength > 0) {
       sink.onData(Buffer.isBuffer(head) ? head : Buffer.from(head.buffer, head.byteOffset, head.byteLength));
     }
@@ -107,7 +138,7 @@ export class SocketTransport {
     if (!this.#corked) {
       this.#corked = true;
       s.cork();
-      process.nextTick(this.#uncork);
+      process.nextTick(uncork, this);
       this.written++;
       // Register the flush callback on a zero-cost marker: the callback of the first write of
       // the batch fires once the corked writev completes, i.e. when the whole batch left.
