@@ -121,7 +121,7 @@ export class Closing {
   closeNow(): void {
     if (this.#local) return;
     this.#local = true;
-    const e = new CloseError(1006, "closed locally");
+    const e = withoutStack(() => new CloseError(1006, "closed locally"));
     this.#r().failNow(e);
     this.#w.fail(e);
     this.#stopTimers();
