@@ -11,6 +11,7 @@ import { validateCompressionOptions, type CompressionOptions } from "../extensio
 import { isValidSubprotocol } from "../handshake/subprotocols.js";
 import type { NetDialArgs, NetDialTLSArgs } from "./connect.js";
 import { toProxyURL, type ProxyOption } from "./proxy.js";
+import { MAX_TIMEOUT, functionOption, keepAliveOption, objectOption, sizeOption } from "../util/options.js";
 
 /**
  * A cookie store (gorilla `Dialer.Jar`, an `http.CookieJar`), in the shape of tough-cookie's
@@ -80,42 +81,6 @@ export interface ResolvedDialerOptions {
   http2: "off" | "prefer" | "require";
 }
 
-// setTimeout's largest delay; larger values fire at once (with a warning) in node.
-const MAX_TIMEOUT = 2 ** 31 - 1;
-
-function size(o: Record<string, unknown>, name: string, dflt: number, zeroIsDefault: boolean): number {
-  const v = o[name];
-  if (v === undefined) return dflt;
-  if (typeof v !== "number") throw new TypeError(`websocket: ${name} must be a number`);
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`websocket: invalid ${name}: ${v}`);
-  return v === 0 && zeroIsDefault ? dflt : v;
-}
-
-function fn<T>(o: Record<string, unknown>, name: string): T | undefined {
-  const v = o[name];
-  if (v !== undefined && typeof v !== "function") throw new TypeError(`websocket: ${name} must be a function`);
-  return v as T | undefined;
-}
-
-function objectOf<T>(o: Record<string, unknown>, name: string): T | undefined {
-  const v = o[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== "object" || v === null) throw new TypeError(`websocket: ${name} must be an object`);
-  return v as T;
-}
-
-function keepAliveOf(v: KeepAliveOptions | undefined): KeepAliveOptions | undefined {
-  if (v === undefined) return undefined;
-  const { interval, timeout } = v;
-  if (typeof interval !== "number" || typeof timeout !== "number") {
-    throw new TypeError("websocket: keepAlive.interval and keepAlive.timeout must be numbers");
-  }
-  if (!(interval > 0 && interval <= MAX_TIMEOUT) || !(timeout > 0 && timeout <= MAX_TIMEOUT)) {
-    throw new RangeError("websocket: invalid keepAlive interval or timeout");
-  }
-  return { interval, timeout };
-}
-
 function subprotocolsOf(v: unknown): readonly string[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw new TypeError("websocket: subprotocols must be an array of strings");
@@ -142,44 +107,44 @@ export function resolveDialerOptions(options: DialerOptions | undefined): Resolv
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null) throw new TypeError("websocket: Dialer options must be an object");
   const o = options as Record<string, unknown>;
-  const handshakeTimeout = size(o, "handshakeTimeout", DEFAULT_DIAL_HANDSHAKE_TIMEOUT, false);
+  const handshakeTimeout = sizeOption(o, "handshakeTimeout", DEFAULT_DIAL_HANDSHAKE_TIMEOUT, false);
   if (handshakeTimeout > MAX_TIMEOUT) throw new RangeError(`websocket: invalid handshakeTimeout: ${handshakeTimeout}`);
-  const pool = objectOf<BufferPool>(o, "writeBufferPool");
+  const pool = objectOption<BufferPool>(o, "writeBufferPool");
   if (pool !== undefined && (typeof pool.get !== "function" || typeof pool.put !== "function")) {
     throw new TypeError("websocket: writeBufferPool must have get() and put()");
   }
-  const jar = objectOf<CookieJar>(o, "jar");
+  const jar = objectOption<CookieJar>(o, "jar");
   if (jar !== undefined && (typeof jar.getCookieString !== "function" || typeof jar.setCookie !== "function")) {
     throw new TypeError("websocket: jar must have getCookieString() and setCookie()");
   }
   const enableCompression = o["enableCompression"] ?? false;
   if (typeof enableCompression !== "boolean") throw new TypeError("websocket: enableCompression must be a boolean");
-  let compression = objectOf<CompressionOptions>(o, "compression");
+  let compression = objectOption<CompressionOptions>(o, "compression");
   if (compression !== undefined) {
     validateCompressionOptions(compression);
     compression = { ...compression };
   }
-  const tlsConfig = objectOf<tls.ConnectionOptions>(o, "tlsClientConfig");
+  const tlsConfig = objectOption<tls.ConnectionOptions>(o, "tlsClientConfig");
   const http2 = o["http2"] ?? "off";
   if (http2 !== "off" && http2 !== "prefer" && http2 !== "require") {
     throw new TypeError('websocket: http2 must be "off", "prefer" or "require"');
   }
   return {
-    netDial: fn(o, "netDial"),
-    netDialTLS: fn(o, "netDialTLS"),
+    netDial: functionOption(o, "netDial"),
+    netDialTLS: functionOption(o, "netDialTLS"),
     proxy: proxyOf(o["proxy"]),
     tlsClientConfig: tlsConfig === undefined ? undefined : { ...tlsConfig },
     handshakeTimeout,
-    readBufferSize: size(o, "readBufferSize", DEFAULT_READ_BUFFER_SIZE, true),
-    writeBufferSize: size(o, "writeBufferSize", DEFAULT_WRITE_BUFFER_SIZE, true),
+    readBufferSize: sizeOption(o, "readBufferSize", DEFAULT_READ_BUFFER_SIZE, true),
+    writeBufferSize: sizeOption(o, "writeBufferSize", DEFAULT_WRITE_BUFFER_SIZE, true),
     writeBufferPool: pool,
-    writeHighWaterMark: size(o, "writeHighWaterMark", DEFAULT_WRITE_HIGH_WATER_MARK, true),
+    writeHighWaterMark: sizeOption(o, "writeHighWaterMark", DEFAULT_WRITE_HIGH_WATER_MARK, true),
     subprotocols: subprotocolsOf(o["subprotocols"]),
     enableCompression,
     compression,
     jar,
-    readLimit: size(o, "readLimit", DEFAULT_READ_LIMIT, false),
-    keepAlive: keepAliveOf(objectOf<KeepAliveOptions>(o, "keepAlive")),
+    readLimit: sizeOption(o, "readLimit", DEFAULT_READ_LIMIT, false),
+    keepAlive: keepAliveOption(o["keepAlive"]),
     http2,
   };
 }

@@ -4,16 +4,6 @@
  */
 import type { KeepAliveOptions } from "../types.js";
 
-/** Validates keepalive options: both durations must be positive finite numbers. */
-export function validateKeepAlive(k: KeepAliveOptions | undefined): KeepAliveOptions | undefined {
-  if (k === undefined) return undefined;
-  if (typeof k !== "object" || k === null) throw new TypeError("websocket: keepAlive must be an object");
-  for (const n of [k.interval, k.timeout]) {
-    if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) throw new RangeError("websocket: keepAlive interval and timeout must be > 0");
-  }
-  return { interval: k.interval, timeout: k.timeout };
-}
-
 /** The keepalive state machine of one conn. */
 export class KeepAlive {
   readonly #o: KeepAliveOptions;

@@ -18,7 +18,7 @@ import {
   type NegotiatedCompression,
   type ZlibLimiter,
 } from "../extensions/compression.js";
-import { validateKeepAlive } from "./keepalive.js";
+import { keepAliveOption, sizeOption } from "../util/options.js";
 import { validateReadLimit } from "./validate.js";
 import type { DeflateParams } from "./prepared-message.js";
 
@@ -61,18 +61,12 @@ export interface ResolvedConnOptions {
   threshold: number;
 }
 
-/** Checks a buffer size option: 0 or absent means the default. */
-export function sizeOption(name: string, v: number | undefined, def: number): number {
-  if (v === undefined || v === 0) return def;
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw new RangeError(`websocket: invalid ${name}`);
-  return v;
-}
-
 /** Validates newConn options. @throws TypeError / RangeError */
 export function resolveConnOptions(o: NewConnOptions): ResolvedConnOptions {
   if (typeof o !== "object" || o === null || typeof o.server !== "boolean") {
     throw new TypeError("websocket: newConn options must say server: true or false");
   }
+  const rec = o as unknown as Record<string, unknown>;
   const pool = o.writeBufferPool;
   if (pool !== undefined && (typeof pool.get !== "function" || typeof pool.put !== "function")) {
     throw new TypeError("websocket: writeBufferPool must have get() and put()");
@@ -92,12 +86,12 @@ export function resolveConnOptions(o: NewConnOptions): ResolvedConnOptions {
     server: o.server,
     subprotocol: o.subprotocol ?? "",
     head: o.head,
-    readBufferSize: sizeOption("readBufferSize", o.readBufferSize, DEFAULT_READ_BUFFER_SIZE),
-    writeBufferSize: sizeOption("writeBufferSize", o.writeBufferSize, DEFAULT_WRITE_BUFFER_SIZE),
+    readBufferSize: sizeOption(rec, "readBufferSize", DEFAULT_READ_BUFFER_SIZE, true),
+    writeBufferSize: sizeOption(rec, "writeBufferSize", DEFAULT_WRITE_BUFFER_SIZE, true),
     writeBufferPool: pool,
-    writeHighWaterMark: sizeOption("writeHighWaterMark", o.writeHighWaterMark, DEFAULT_WRITE_HIGH_WATER_MARK),
+    writeHighWaterMark: sizeOption(rec, "writeHighWaterMark", DEFAULT_WRITE_HIGH_WATER_MARK, true),
     readLimit: o.readLimit === undefined ? DEFAULT_READ_LIMIT : validateReadLimit(o.readLimit),
-    keepAlive: validateKeepAlive(o.keepAlive),
+    keepAlive: keepAliveOption(o.keepAlive),
     deflater,
     inflater,
     deflateParams,

@@ -11,6 +11,7 @@ import {
 import type { BufferPool, KeepAliveOptions } from "../types.js";
 import { validateCompressionOptions, type CompressionOptions } from "../extensions/compression.js";
 import { isValidSubprotocol } from "../handshake/subprotocols.js";
+import { MAX_TIMEOUT, functionOption, keepAliveOption, sizeOption } from "../util/options.js";
 
 /** A request the Upgrader accepts: HTTP/1.1, or HTTP/2 through the compatibility API. */
 export type UpgradeRequest = IncomingMessage | Http2ServerRequest;
@@ -72,36 +73,6 @@ export interface ResolvedUpgraderOptions {
   keepAlive: KeepAliveOptions | undefined;
 }
 
-// setTimeout's largest delay; larger values fire at once (with a warning) in node.
-const MAX_TIMEOUT = 2 ** 31 - 1;
-
-function size(o: Record<string, unknown>, name: string, dflt: number, zeroIsDefault: boolean): number {
-  const v = o[name];
-  if (v === undefined) return dflt;
-  if (typeof v !== "number") throw new TypeError(`websocket: ${name} must be a number`);
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`websocket: invalid ${name}: ${v}`);
-  return v === 0 && zeroIsDefault ? dflt : v;
-}
-
-function fn<T>(o: Record<string, unknown>, name: string): T | undefined {
-  const v = o[name];
-  if (v !== undefined && typeof v !== "function") throw new TypeError(`websocket: ${name} must be a function`);
-  return v as T | undefined;
-}
-
-function keepAliveOf(v: unknown): KeepAliveOptions | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== "object" || v === null) throw new TypeError("websocket: keepAlive must be an object");
-  const { interval, timeout } = v as Record<string, unknown>;
-  if (typeof interval !== "number" || typeof timeout !== "number") {
-    throw new TypeError("websocket: keepAlive.interval and keepAlive.timeout must be numbers");
-  }
-  if (!(interval > 0 && interval <= MAX_TIMEOUT) || !(timeout > 0 && timeout <= MAX_TIMEOUT)) {
-    throw new RangeError("websocket: invalid keepAlive interval or timeout");
-  }
-  return { interval, timeout };
-}
-
 function subprotocolsOf(v: unknown): readonly string[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) throw new TypeError("websocket: subprotocols must be an array of strings");
@@ -120,7 +91,7 @@ export function resolveUpgraderOptions(options: UpgraderOptions | undefined): Re
   if (options === undefined) options = {};
   if (typeof options !== "object" || options === null) throw new TypeError("websocket: Upgrader options must be an object");
   const o = options as Record<string, unknown>;
-  const handshakeTimeout = size(o, "handshakeTimeout", 0, false);
+  const handshakeTimeout = sizeOption(o, "handshakeTimeout", 0, false);
   if (handshakeTimeout > MAX_TIMEOUT) throw new RangeError(`websocket: invalid handshakeTimeout: ${handshakeTimeout}`);
   const pool = o["writeBufferPool"];
   if (pool !== undefined && (typeof pool !== "object" || pool === null || typeof (pool as BufferPool).get !== "function" ||
@@ -137,17 +108,17 @@ export function resolveUpgraderOptions(options: UpgraderOptions | undefined): Re
   if (compression !== undefined) compression = { ...compression };
   return {
     handshakeTimeout,
-    readBufferSize: size(o, "readBufferSize", DEFAULT_READ_BUFFER_SIZE, true),
-    writeBufferSize: size(o, "writeBufferSize", DEFAULT_WRITE_BUFFER_SIZE, true),
+    readBufferSize: sizeOption(o, "readBufferSize", DEFAULT_READ_BUFFER_SIZE, true),
+    writeBufferSize: sizeOption(o, "writeBufferSize", DEFAULT_WRITE_BUFFER_SIZE, true),
     writeBufferPool: pool as BufferPool | undefined,
-    writeHighWaterMark: size(o, "writeHighWaterMark", DEFAULT_WRITE_HIGH_WATER_MARK, true),
+    writeHighWaterMark: sizeOption(o, "writeHighWaterMark", DEFAULT_WRITE_HIGH_WATER_MARK, true),
     subprotocols: subprotocolsOf(o["subprotocols"]),
-    error: fn(o, "error"),
-    checkOrigin: fn(o, "checkOrigin"),
+    error: functionOption(o, "error"),
+    checkOrigin: functionOption(o, "checkOrigin"),
     enableCompression,
     compression,
     zlibConcurrency,
-    readLimit: size(o, "readLimit", DEFAULT_READ_LIMIT, false),
-    keepAlive: keepAliveOf(o["keepAlive"]),
+    readLimit: sizeOption(o, "readLimit", DEFAULT_READ_LIMIT, false),
+    keepAlive: keepAliveOption(o["keepAlive"]),
   };
 }

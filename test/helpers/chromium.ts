@@ -38,7 +38,64 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
-interface Session { proc: ChildProcess; browser: Browser; pages: Server; pageUrl: string; profile: string }
+/** A Chromium started by PID (own process group, empty temp profile) and attached over CDP. */
+export interface LaunchedChromium {
+  browser: Browser;
+  /** Disconnects, ends the process group by PID and removes the profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the system Chromium and connects to it. playwright's launch() refuses --user-data-dir,
+ * so we start the browser ourselves (we own its PID) and attach over CDP; `detached` gives it a
+ * process group to kill with its renderers.
+ */
+export async function launchChromium(profilePrefix = "silverback-chromium-"): Promise<LaunchedChromium> {
+  const { chromium } = await import("playwright-core");
+  const profile = mkdtempSync(join(tmpdir(), profilePrefix));
+  const proc = spawn(chromiumPath(), [...CHROMIUM_ARGS, `--user-data-dir=${profile}`,
+    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank"],
+  { stdio: ["ignore", "ignore", "pipe"], detached: true });
+  const cleanup = (): void => {
+    killGroup(proc, "SIGKILL");
+    rmSync(profile, { recursive: true, force: true });
+  };
+  process.once("exit", cleanup); // last resort if the run dies before close()
+  let stderr = "";
+  let browser: Browser;
+  try {
+    const endpoint = await within(new Promise<string>((resolve, reject) => {
+      proc.stderr!.on("data", (d: Buffer) => {
+        stderr = (stderr + d.toString()).slice(-8192);
+        const m = /DevTools listening on (ws:\/\/\S+)/.exec(stderr);
+        if (m) resolve(m[1]!);
+      });
+      proc.once("error", reject);
+      proc.once("exit", (code) => reject(new Error(`chromium exited (${code}): ${stderr}`)));
+    }), 30_000, "chromium start");
+    browser = await chromium.connectOverCDP(endpoint, { timeout: 30_000 });
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+  return {
+    browser,
+    async close() {
+      const exited = new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) resolve();
+        else proc.once("exit", () => resolve());
+      });
+      // Over CDP, browser.close() only disconnects; the process group is ended by its PID.
+      await within(browser.close(), 10_000, "browser close").catch(() => {});
+      killGroup(proc, "SIGTERM");
+      await within(exited, 5_000, "chromium exit").catch(() => {});
+      cleanup();
+      process.off("exit", cleanup);
+    },
+  };
+}
+
+interface Session { chrome: LaunchedChromium; browser: Browser; pages: Server; pageUrl: string }
 let session: Promise<Session> | null = null;
 
 function servePages(dir: string): Promise<Server> {
@@ -53,32 +110,10 @@ function servePages(dir: string): Promise<Server> {
 }
 
 async function launch(peersDir: string): Promise<Session> {
-  const { chromium } = await import("playwright-core");
-  const profile = mkdtempSync(join(tmpdir(), "silverback-chromium-"));
-  // playwright's launch() refuses --user-data-dir, so we start the browser ourselves (we own its PID)
-  // and attach over CDP; detached gives it a process group to kill with its renderers.
-  const proc = spawn(chromiumPath(), [...CHROMIUM_ARGS, `--user-data-dir=${profile}`,
-    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank"],
-  { stdio: ["ignore", "ignore", "pipe"], detached: true });
-  process.once("exit", () => killGroup(proc));   // last resort if the run dies before after() hooks
-  let stderr = "";
-  const endpoint = await within(new Promise<string>((resolve, reject) => {
-    proc.stderr!.on("data", (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-8192);
-      const m = /DevTools listening on (ws:\/\/\S+)/.exec(stderr);
-      if (m) resolve(m[1]!);
-    });
-    proc.once("error", reject);
-    proc.once("exit", (code) => reject(new Error(`chromium exited (${code}): ${stderr}`)));
-  }), 30_000, "chromium start").catch((err) => {
-    killGroup(proc);
-    rmSync(profile, { recursive: true, force: true });
-    throw err;
-  });
-  const browser = await chromium.connectOverCDP(endpoint, { timeout: 30_000 });
+  const chrome = await launchChromium();
   const pages = await servePages(peersDir);
   const pageUrl = `http://127.0.0.1:${(pages.address() as AddressInfo).port}/`;
-  return { proc, browser, pages, pageUrl, profile };
+  return { chrome, browser: chrome.browser, pages, pageUrl };
 }
 
 function killGroup(proc: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): void {
@@ -126,15 +161,6 @@ export async function closeChromium(): Promise<void> {
   } catch {
     return;
   }
-  const exited = new Promise<void>((resolve) => {
-    if (s.proc.exitCode !== null || s.proc.signalCode !== null) resolve();
-    else s.proc.once("exit", () => resolve());
-  });
-  // Over CDP, browser.close() only disconnects; the process group is ended by its PID.
-  await within(s.browser.close(), 10_000, "browser close").catch(() => {});
-  killGroup(s.proc, "SIGTERM");
-  await within(exited, 5_000, "chromium exit").catch(() => {});
-  killGroup(s.proc, "SIGKILL");
+  await s.chrome.close();
   await new Promise<void>((resolve) => s.pages.close(() => resolve()));
-  rmSync(s.profile, { recursive: true, force: true });
 }
