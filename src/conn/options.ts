@@ -74,8 +74,9 @@ export function resolveConnOptions(o: NewConnOptions): ResolvedConnOptions {
   let deflater: MessageDeflater | null = null;
   let inflater: MessageInflater | null = null;
   let deflateParams: DeflateParams | null = null;
-  const copts = validateCompressionOptions(o.compressionOptions);
-  if (o.compression) {
+  // Validated only when there is something to validate: most conns have no compression.
+  const copts = o.compression || o.compressionOptions !== undefined ? validateCompressionOptions(o.compressionOptions) : null;
+  if (o.compression && copts !== null) {
     const pair = createPerMessageDeflate(o.compression, o.compressionOptions, o.server, o.zlibLimiter);
     deflater = pair.deflater;
     inflater = pair.inflater;
@@ -95,7 +96,7 @@ export function resolveConnOptions(o: NewConnOptions): ResolvedConnOptions {
     deflater,
     inflater,
     deflateParams,
-    threshold: copts.threshold,
+    threshold: copts?.threshold ?? 1024,
   };
 }
 

@@ -52,9 +52,13 @@ export class SocketTransport {
 
   /** @internal The nextTick half of write(): ends this tick's batch. */
   uncorkBatch(): void {
-    this.#corked = false;
-    this.socket.uncork();
+    this.#inTick = false;
+    if (this.#corked) {
+      this.#corked = false;
+      this.socket.uncork();
+    }
   }
+  #inTick = false;
   /** @internal Socket listeners, shared by every transport (see `TRANSPORT`). */
   handleData(c: Buffer): void {
     this.#sink!.onData(c);
@@ -135,19 +139,27 @@ export class SocketTransport {
    */
   write(chunks: readonly Uint8Array[]): number {
     const s = this.socket;
-    if (!this.#corked) {
-      this.#corked = true;
-      s.cork();
+    const n = chunks.length;
+    if (!this.#inTick) {
+      // The first frames of a tick go out at once (a lone reply pays no cork/writev overhead);
+      // whatever follows in the same tick is corked into one writev (see uncorkBatch).
+      this.#inTick = true;
       process.nextTick(uncork, this);
       this.written++;
-      // Register the flush callback on a zero-cost marker: the callback of the first write of
-      // the batch fires once the corked writev completes, i.e. when the whole batch left.
-      const n = chunks.length;
       for (let i = 0; i < n - 1; i++) s.write(chunks[i]);
       s.write(chunks[n - 1], this.#onWritten);
       return this.written;
     }
-    for (let i = 0; i < chunks.length; i++) s.write(chunks[i]);
+    if (!this.#corked) {
+      this.#corked = true;
+      s.cork();
+      this.written++;
+      // The callback of the first write of a corked batch fires once the whole writev completed.
+      for (let i = 0; i < n - 1; i++) s.write(chunks[i]);
+      s.write(chunks[n - 1], this.#onWritten);
+      return this.written;
+    }
+    for (let i = 0; i < n; i++) s.write(chunks[i]);
     return this.written;
   }
 
