@@ -54,6 +54,10 @@ export class ConnCore implements ReadHost, TransportSink {
     this.closing.closeSent();
   }
 
+  readBacklog(): number {
+    return this.r.queued;
+  }
+
   // ---- ReadHost ----------------------------------------------------------------------------
   setPaused(paused: boolean): void {
     if (paused) this.t.pause();

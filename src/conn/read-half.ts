@@ -79,6 +79,11 @@ export class ReadHalf implements ReaderOwner, PumpSink {
     this.#pump.setReadLimit(n);
   }
 
+  /** Messages received and not yet handed to a read. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
   /** True once a read error is final. */
   get failed(): Error | null {
     return this.#error;

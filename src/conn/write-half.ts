@@ -29,6 +29,14 @@ interface FlushWaiter {
   data: boolean;
 }
 
+/** What the write half asks of its Conn. */
+export interface WriteHost {
+  /** Our close frame was handed to the socket. */
+  closeSent(): void;
+  /** Complete messages received and not yet read: replies to them are likely this tick. */
+  readBacklog(): number;
+}
+
 /** A control frame held while the socket is over the high-water mark. */
 interface HeldControl {
   op: 8 | 9 | 10;
@@ -43,7 +51,7 @@ export class WriteHalf {
   readonly sender: Sender;
   readonly transport: SocketTransport;
   readonly hwm: number;
-  readonly #host: { closeSent(): void };
+  readonly #host: WriteHost;
   deflater: MessageDeflater | null;
   /** What our deflater compresses with; the PreparedMessage cache key. */
   deflateParams: DeflateParams | null = null;
@@ -62,7 +70,7 @@ export class WriteHalf {
     return (this.#deadline ??= new DeadlineTimer(() => this.#timeout()));
   }
 
-  constructor(transport: SocketTransport, o: { server: boolean; hwm: number; maskKeys?: MaskKeySource; deflater: MessageDeflater | null; threshold: number; host: { closeSent(): void } }) {
+  constructor(transport: SocketTransport, o: { server: boolean; hwm: number; maskKeys?: MaskKeySource; deflater: MessageDeflater | null; threshold: number; host: WriteHost }) {
     this.transport = transport;
     this.sender = new Sender({ server: o.server, maskKeys: o.maskKeys });
     this.hwm = o.hwm;
@@ -161,7 +169,7 @@ export class WriteHalf {
     } catch (e) {
       return Promise.reject(e);
     }
-    const batch = this.transport.write(frames);
+    const batch = this.transport.write(frames, this.#host.readBacklog() > 0);
     // The serializer passes large unmasked payloads to the socket uncopied; then the caller may
     // only reuse its buffer after the socket flushed it.
     // (Identity, not `.buffer`: reading `.buffer` makes V8 materialize an ArrayBuffer per call.)

@@ -43,7 +43,8 @@ export class FrameParser implements FrameHeader {
 
   readonly #server: boolean;
   readonly #compression: boolean;
-  readonly #carry = new Uint8Array(MAX_HEADER_SIZE);
+  // Made on the first header split across chunks: most conns never need it (memory per idle conn).
+  #carry: Uint8Array | null = null;
   #carried = 0;
 
   /** @param options - role and negotiated compression */
@@ -71,7 +72,7 @@ export class FrameParser implements FrameHeader {
   }
 
   #readCarried(chunk: Uint8Array, pos: number): number {
-    const c = this.#carry;
+    const c = (this.#carry ??= new Uint8Array(MAX_HEADER_SIZE));
     let n = this.#carried;
     const end = chunk.length;
     while (n < 2 && pos < end) c[n++] = chunk[pos++]!;

@@ -137,29 +137,32 @@ export class SocketTransport {
    * writev when the tick ends (measured: the 64-in-flight 32 B echo sends one syscall per batch
    * instead of one per message). Returns the batch number whose flush means these bytes left.
    */
-  write(chunks: readonly Uint8Array[]): number {
+  write(chunks: readonly Uint8Array[], more = false): number {
     const s = this.socket;
     const n = chunks.length;
+    if (this.#corked) {
+      for (let i = 0; i < n; i++) s.write(chunks[i]);
+      return this.written;
+    }
+    this.written++;
     if (!this.#inTick) {
-      // The first frames of a tick go out at once (a lone reply pays no cork/writev overhead);
-      // whatever follows in the same tick is corked into one writev (see uncorkBatch).
       this.#inTick = true;
       process.nextTick(uncork, this);
-      this.written++;
-      for (let i = 0; i < n - 1; i++) s.write(chunks[i]);
-      s.write(chunks[n - 1], this.#onWritten);
-      return this.written;
+      // A lone reply (nothing else received and unread, nothing written yet this tick) goes out at
+      // once: no cork/writev hop on the ping-pong path (measured: A 0.90 → 1.01x the raw echo).
+      if (!more) {
+        for (let i = 0; i < n - 1; i++) s.write(chunks[i]);
+        s.write(chunks[n - 1], this.#onWritten);
+        return this.written;
+      }
     }
-    if (!this.#corked) {
-      this.#corked = true;
-      s.cork();
-      this.written++;
-      // The callback of the first write of a corked batch fires once the whole writev completed.
-      for (let i = 0; i < n - 1; i++) s.write(chunks[i]);
-      s.write(chunks[n - 1], this.#onWritten);
-      return this.written;
-    }
-    for (let i = 0; i < n; i++) s.write(chunks[i]);
+    // More frames are coming this tick: cork them into one writev (measured: the 64-in-flight
+    // 32 B echo sends one syscall per batch instead of one per message). The callback of the
+    // first write of a corked batch fires once the whole writev completed.
+    this.#corked = true;
+    s.cork();
+    for (let i = 0; i < n - 1; i++) s.write(chunks[i]);
+    s.write(chunks[n - 1], this.#onWritten);
     return this.written;
   }
 
