@@ -7,6 +7,7 @@
 export interface HandshakeResponse {
   /** HTTP status; 0 when the connection closed before a response, or for SOCKS5 failures. */
   status: number;
+  /** The HTTP reason phrase ("" for SOCKS5 failures and early closes). */
   statusText: string;
   /** Lower-case header names, like node's IncomingHttpHeaders. */
   headers: Record<string, string | string[]>;

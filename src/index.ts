@@ -39,7 +39,7 @@ export {
   type HandshakeResponse,
 } from "./errors.js";
 export type { Data, Deadline, HttpHeaders, ReadOptions, KeepAliveOptions, BufferPool } from "./types.js";
-export { Conn, newConn, type Message, type NewConnOptions } from "./conn/conn.js";
+export { Conn, newConn, type Message, type NewConnOptions, type NextReaderResult } from "./conn/conn.js";
 export type { MessageWriter } from "./conn/message-writer.js";
 export type { CloseHandler, PingPongHandler } from "./conn/control-handlers.js";
 export { PreparedMessage } from "./conn/prepared-message.js";
@@ -47,6 +47,9 @@ export { joinMessages } from "./conn/join.js";
 export { formatCloseMessage } from "./protocol/close-payload.js";
 export type { CompressionOptions, NegotiatedCompression } from "./extensions/compression.js";
 export { Upgrader, isWebSocketUpgrade, subprotocols, type UpgraderOptions } from "./server/upgrader.js";
+export type { UpgradeRequest, ErrorResponse } from "./server/options.js";
+export type { ProxyOption } from "./client/proxy.js";
+export type { NetDialArgs, NetDialTLSArgs } from "./client/connect.js";
 export {
   Dialer,
   defaultDialer,

@@ -17,7 +17,9 @@ export interface ReadOptions {
 }
 /** Built-in keepalive (API.md §4.8): ping after `interval` ms of silence, fail after `timeout` more. */
 export interface KeepAliveOptions {
+  /** ms without any received byte before an empty ping is sent. */
   interval: number;
+  /** ms after that ping without any received byte before the conn fails. */
   timeout: number;
 }
 /**
@@ -25,6 +27,8 @@ export interface KeepAliveOptions {
  * `writeBufferSize` bytes or `undefined`; `put()` gives one back once its bytes were flushed.
  */
 export interface BufferPool {
+  /** A buffer of at least writeBufferSize bytes, or undefined (the conn then allocates one). */
   get(): Buffer | undefined;
+  /** Takes back a buffer whose bytes were flushed to the socket. */
   put(buf: Buffer): void;
 }

@@ -9,13 +9,17 @@ import type { DialContext } from "./dial-context.js";
 
 /** Arguments of `netDial` (gorilla `NetDialContext(ctx, network, addr)`). */
 export interface NetDialArgs {
+  /** Host to reach: the URL's host, or the proxy's when one applies. */
   host: string;
+  /** TCP port. */
   port: number;
+  /** Aborted when the dial is cancelled or the handshake timeout expires. */
   signal: AbortSignal;
 }
 
 /** Arguments of `netDialTLS` (gorilla `NetDialTLSContext`). */
 export interface NetDialTLSArgs extends NetDialArgs {
+  /** SNI name: the URL host unless it is an IP address. */
   servername: string;
 }
 

@@ -29,6 +29,7 @@ export interface DialOptions {
 
 /** What a successful dial returns (gorilla: `(*Conn, *http.Response, error)`). */
 export interface DialResult {
+  /** The connection. */
   conn: Conn;
   /** The server's 101 answer; `body` is empty. */
   response: HandshakeResponse;

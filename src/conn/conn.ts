@@ -23,6 +23,14 @@ export type { NewConnOptions } from "./options.js";
 
 const TOKEN = Symbol("silverback.conn");
 
+/** What {@link Conn.nextReader} resolves with (gorilla: NextReader's two results). */
+export interface NextReaderResult {
+  /** TextMessage or BinaryMessage. */
+  messageType: DataMessageType;
+  /** The message payload as a stream; it ends at the end of the message. */
+  reader: Readable;
+}
+
 /**
  * Conn represents a WebSocket connection (gorilla: `Conn`). Every method may be called from
  * concurrent async flows: writes go on the wire in call order, reads are served in call order.
@@ -62,7 +70,7 @@ export class Conn implements AsyncIterable<Message> {
    * NextReader returns the next data message received from the peer (gorilla). The `reader`
    * streams its payload in bounded memory; a later read discards what it did not consume.
    */
-  nextReader(options?: ReadOptions): Promise<{ messageType: DataMessageType; reader: Readable }> {
+  nextReader(options?: ReadOptions): Promise<NextReaderResult> {
     return this.#c.r.read(READ_READER, options?.signal);
   }
 

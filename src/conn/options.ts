@@ -34,11 +34,17 @@ export interface NewConnOptions {
   compression?: NegotiatedCompression | null;
   /** level, memLevel, windowBits, threshold, concurrency. */
   compressionOptions?: CompressionOptions;
+  /** Max unread received bytes before the socket is paused. Default 65536. */
   readBufferSize?: number;
+  /** Frame size of `nextWriter`. Default 16384. */
   writeBufferSize?: number;
+  /** Pool of write buffers (gorilla `WriteBufferPool`). */
   writeBufferPool?: BufferPool;
+  /** Unsent bytes above which write promises wait. Default 65536. */
   writeHighWaterMark?: number;
+  /** Max message size after inflation; 0 = none. Default 64 MiB. */
   readLimit?: number;
+  /** Built-in keepalive (API §4.8). Default off. */
   keepAlive?: KeepAliveOptions;
   /** @internal The Upgrader's or Dialer's zlib job limiter. */
   zlibLimiter?: ZlibLimiter;

@@ -14,7 +14,9 @@ import { DeadlineTimer } from "./deadline.js";
 
 /** A whole data message (gorilla: the results of ReadMessage). */
 export interface Message {
+  /** TextMessage or BinaryMessage. */
   messageType: DataMessageType;
+  /** The whole payload (inflated); owned by the caller. */
   data: Buffer;
 }
 

@@ -9,7 +9,7 @@ import { isValidUtf8 } from "./utf8-validator.js";
  * formatCloseMessage formats closeCode and text as a WebSocket close message: a 2-byte big-endian
  * code followed by the UTF-8 text. Code 1005 (CloseNoStatusReceived) yields an empty payload.
  * gorilla: `FormatCloseMessage(closeCode int, text string) []byte`. No other checks are made
- * (see {@link checkCloseForSend}).
+ * (see `checkCloseForSend`).
  * @param code - the close code, an integer in 0..65535
  * @param text - the reason (default "")
  * @returns a new Buffer owned by the caller

@@ -18,7 +18,9 @@ export type UpgradeRequest = IncomingMessage | Http2ServerRequest;
 
 /** What an `error` hook returns: the answer to send instead of the default one. */
 export interface ErrorResponse {
+  /** Headers of the error answer (the library adds Content-Length and Connection: close). */
   headers?: OutgoingHttpHeaders;
+  /** Body of the error answer. */
   body?: string | Uint8Array;
 }
 
