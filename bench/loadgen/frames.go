@@ -83,8 +83,7 @@ var errPeerClosed = errors.New("peer sent a close frame")
 
 // scanner walks a byte stream of frames without buffering payloads.
 type scanner struct {
-	hdr      [14]byte
-	hn       int   // header bytes collected
+	hdr      header
 	skip     int64 // payload bytes still to pass
 	countFin bool  // the current frame ends a data message
 	wantLen  int64 // if > 0: every data frame must have this length (uncompressed echo check)
@@ -106,6 +105,41 @@ func headerLen(b0, b1 byte) int {
 	return n
 }
 
+// header collects one frame header across reads (used by scanner and unmasker).
+type header struct {
+	b [14]byte
+	n int // bytes collected
+}
+
+// collect takes header bytes from b; ok once the whole header is in. Returns the rest of b.
+func (h *header) collect(b []byte) ([]byte, bool) {
+	need := 2
+	if h.n >= 2 {
+		need = headerLen(h.b[0], h.b[1])
+	}
+	for h.n < need && len(b) > 0 {
+		h.b[h.n] = b[0]
+		h.n++
+		b = b[1:]
+		if h.n == 2 {
+			need = headerLen(h.b[0], h.b[1])
+		}
+	}
+	return b, h.n >= need
+}
+
+// payloadLen decodes the 7-, 16- or 64-bit payload length of a complete header.
+func (h *header) payloadLen() int64 {
+	switch l := h.b[1] & 0x7f; l {
+	case 126:
+		return int64(binary.BigEndian.Uint16(h.b[2:4]))
+	case 127:
+		return int64(binary.BigEndian.Uint64(h.b[2:10]))
+	default:
+		return int64(l)
+	}
+}
+
 // feed consumes b and returns how many whole data messages ended in it.
 func (s *scanner) feed(b []byte) (int, error) {
 	done := 0
@@ -122,34 +156,14 @@ func (s *scanner) feed(b []byte) (int, error) {
 			}
 			continue
 		}
-		// collect the header
-		need := 2
-		if s.hn >= 2 {
-			need = headerLen(s.hdr[0], s.hdr[1])
-		}
-		for s.hn < need && len(b) > 0 {
-			s.hdr[s.hn] = b[0]
-			s.hn++
-			b = b[1:]
-			if s.hn == 2 {
-				need = headerLen(s.hdr[0], s.hdr[1])
-			}
-		}
-		if s.hn < need {
+		var ok bool
+		if b, ok = s.hdr.collect(b); !ok {
 			break
 		}
-		op := s.hdr[0] & 0x0f
-		fin := s.hdr[0]&0x80 != 0
-		var plen int64
-		switch l := s.hdr[1] & 0x7f; l {
-		case 126:
-			plen = int64(binary.BigEndian.Uint16(s.hdr[2:4]))
-		case 127:
-			plen = int64(binary.BigEndian.Uint64(s.hdr[2:10]))
-		default:
-			plen = int64(l)
-		}
-		s.hn = 0
+		op := s.hdr.b[0] & 0x0f
+		fin := s.hdr.b[0]&0x80 != 0
+		plen := s.hdr.payloadLen()
+		s.hdr.n = 0
 		if op == opClose {
 			return done, errPeerClosed
 		}
@@ -171,8 +185,7 @@ func (s *scanner) feed(b []byte) (int, error) {
 
 // unmasker turns a stream of masked client frames into unmasked server frames (the Go echo).
 type unmasker struct {
-	hdr  [14]byte
-	hn   int
+	hdr  header
 	skip int64
 	key  [4]byte
 	pos  int // position in the mask key cycle
@@ -197,41 +210,22 @@ func (u *unmasker) transform(b []byte, out []byte) []byte {
 			b = b[k:]
 			continue
 		}
-		need := 2
-		if u.hn >= 2 {
-			need = headerLen(u.hdr[0], u.hdr[1])
-		}
-		for u.hn < need && len(b) > 0 {
-			u.hdr[u.hn] = b[0]
-			u.hn++
-			b = b[1:]
-			if u.hn == 2 {
-				need = headerLen(u.hdr[0], u.hdr[1])
-			}
-		}
-		if u.hn < need {
+		var ok bool
+		if b, ok = u.hdr.collect(b); !ok {
 			break
 		}
-		masked := u.hdr[1]&0x80 != 0
-		hl := need
-		var plen int64
-		switch l := u.hdr[1] & 0x7f; l {
-		case 126:
-			plen = int64(binary.BigEndian.Uint16(u.hdr[2:4]))
-		case 127:
-			plen = int64(binary.BigEndian.Uint64(u.hdr[2:10]))
-		default:
-			plen = int64(l)
-		}
-		if masked {
+		h := &u.hdr.b
+		hl := u.hdr.n
+		plen := u.hdr.payloadLen()
+		if h[1]&0x80 != 0 {
 			hl -= 4
-			copy(u.key[:], u.hdr[hl:hl+4])
+			copy(u.key[:], h[hl:hl+4])
 		} else {
 			u.key = [4]byte{}
 		}
-		out = append(out, u.hdr[0], u.hdr[1]&0x7f)
-		out = append(out, u.hdr[2:hl]...)
-		u.pos, u.skip, u.hn = 0, plen, 0
+		out = append(out, h[0], h[1]&0x7f)
+		out = append(out, h[2:hl]...)
+		u.pos, u.skip, u.hdr.n = 0, plen, 0
 	}
 	return out
 }
