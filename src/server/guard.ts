@@ -78,6 +78,14 @@ export class HandshakeGuard {
     return this.race(new Promise<void>((resolve) => s.once("drain", resolve)));
   }
 
+  /** Resolves once the socket's write buffer drained (the 101 was handed over by the fast path). */
+  drained(): Promise<void> {
+    const s = this.#socket;
+    if (this.#error !== undefined) return Promise.reject(this.#error);
+    if (s.writableLength === 0) return Promise.resolve();
+    return this.race(new Promise<void>((resolve) => s.once("drain", resolve)));
+  }
+
   /**
    * Sends an error answer, ends the socket, destroys it once the answer is flushed (or the
    * socket fails or the timeout expires), then rejects with `err`.
