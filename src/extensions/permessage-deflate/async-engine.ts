@@ -1,6 +1,6 @@
 /**
  * AsyncEngine: the fallback ZlibEngine over node's public zlib stream API (threadpool jobs, one limiter
- * slot each), used only when the native synchronous handle is unavailable. Same contract as SyncEngine.
+ * slot each), used only when the native synchronous handle is unavailable. Same contract as NativeEngine.
  */
 import type { Buffer } from "node:buffer";
 import type { DeflateRaw, InflateRaw } from "node:zlib";
