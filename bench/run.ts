@@ -1,14 +1,18 @@
-// `npm run bench`: silverback vs ws (plain and with bufferutil) vs a raw `net` echo, driven by a
-// Go load generator (bench/loadgen), scenarios A–F of issue 8. Every run starts fresh processes;
-// repetitions are interleaved across servers (rep 1 of every server, then rep 2 …) so drift on a
-// shared machine hits all of them alike. Prints a table; writes .bench-results/latest.json.
+// `npm run bench`: silverback vs ws (plain and with bufferutil) vs Bun (native uWebSockets; its
+// client in E) vs a raw `net` echo, driven by a Go load generator (bench/loadgen), scenarios A–F of
+// issue 8. Bun comes from npm on first use (bench/lib/bun.ts); without it its columns show "–".
+// Every run starts fresh processes; repetitions are interleaved across servers (rep 1 of every
+// server, then rep 2 …) so drift on a shared machine hits all of them alike. Prints a table;
+// writes .bench-results/latest.json.
 //   node build/bench/run.js [--quick] [--only=A,B,Dhs] [--reps=3] [--dur=1700] [--warmup=300] [--conns=1000]
-// Default: 3 reps × 1.7 s (+0.3 s warm-up) per server, ≈ 5.5 min; --quick: 1 rep × 0.6 s, ≈ 1 min.
+//                           [--no-bun]     (SILVERBACK_BUN=/path/to/bun: use that binary)
+// Default: 3 reps × 1.7 s (+0.3 s warm-up) per server, ≈ 6.5 min; --quick: 1 rep × 0.6 s, ≈ 1.2 min.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, release } from "node:os";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { buildLoadgen } from "./lib/gobuild.js";
+import { bunVersion, ensureBun } from "./lib/bun.js";
 import { selectJobs, type Kind } from "./lib/jobs.js";
 import { runOne, type Sample, type Settings } from "./lib/runners.js";
 import { aggregate, printTable, type Collected } from "./lib/report.js";
@@ -32,6 +36,10 @@ if (jobs.length === 0) {
 process.stdout.write("building the Go load generator … ");
 settings.loadgen = buildLoadgen();
 console.log(settings.loadgen);
+if (!argv.includes("--no-bun")) {
+  const bun = ensureBun();
+  if (bun) settings.bun = bun;
+}
 const machine = {
   cpu: cpus()[0]?.model ?? "?",
   cores: cpus().length,
@@ -41,9 +49,10 @@ const machine = {
   go: execFileSync("go", ["version"], { encoding: "utf8" }).trim(),
   ws: (await import("ws/package.json", { with: { type: "json" } }).catch(() => ({ default: { version: "?" } })))
     .default.version as string,
+  bun: settings.bun ? bunVersion(settings.bun) : null,
 };
 console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Node ${machine.node}; ` +
-  `${reps} rep(s) × ${settings.durMs} ms (+${settings.warmupMs} ms warm-up)`);
+  `${machine.bun ? `Bun ${machine.bun}` : "no Bun"}; ${reps} rep(s) × ${settings.durMs} ms (+${settings.warmupMs} ms warm-up)`);
 
 const got: Collected = new Map();
 const t0 = Date.now();
@@ -51,7 +60,7 @@ for (const job of jobs) {
   const byKind = new Map<Kind, Sample[]>();
   got.set(job.id, byKind);
   for (let rep = 0; rep < reps; rep++) {
-    for (const kind of job.kinds) {
+    for (const kind of job.kinds.filter((k) => k !== "bun" || settings.bun)) {
       const s = await runOne(job, kind, settings);
       if (!byKind.has(kind)) byKind.set(kind, []);
       byKind.get(kind)!.push(s);
@@ -75,6 +84,7 @@ const record = {
   elapsedSeconds: Math.round((Date.now() - t0) / 1000),
   notes: [
     "ratioToWs = median / median of ws plain (WS_NO_BUFFER_UTIL=1, WS_NO_UTF_8_VALIDATE=1), same run",
+    "ratioToBun = median / median of Bun's server (E: of Bun's WebSocket client), same run; absent without Bun",
     "ratioToRaw = median / median of the raw net echo (E: of the Go generator as client of the Go echo)",
     "MB/s = echoed payload bytes (one direction) / 1e6 per second",
   ],

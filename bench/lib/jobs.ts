@@ -1,12 +1,13 @@
 // The scenarios of issue 8 (A–F, plus G: the generator's own capacity) as benchmark jobs: what the load generator does, which servers
 // (or clients, for E) take part, and the rows each job fills with their units and targets.
-// "raw" is the net echo ceiling; "go" is the Go generator as a client of the Go echo server (E).
+// "raw" is the net echo ceiling; "go" is the Go generator as a client of the Go echo server (E);
+// "bun" is Bun's native server (its client in E), when bench/lib/bun.ts found a binary.
 
-export type Kind = "silverback" | "ws" | "ws-native" | "raw" | "go";
+export type Kind = "silverback" | "ws" | "ws-native" | "bun" | "raw" | "go";
 export type JobType = "echo" | "handshake" | "memory" | "client";
 
 export interface Target {
-  vs: "ws" | "raw";
+  vs: "ws" | "raw" | "bun";
   op: ">=" | "<=";
   value: number;
 }
@@ -31,8 +32,9 @@ export interface Job {
   rows: RowDef[]; // memory jobs fill two rows: idle, and after one echoed message per conn
 }
 
-const SERVERS: Kind[] = ["silverback", "ws", "ws-native", "raw"];
-const NO_RAW: Kind[] = ["silverback", "ws", "ws-native"];
+const SERVERS: Kind[] = ["silverback", "ws", "ws-native", "bun", "raw"];
+const NO_RAW: Kind[] = ["silverback", "ws", "ws-native", "bun"];
+const CLIENTS: Kind[] = ["silverback", "ws", "ws-native", "bun", "go"];
 
 function echo(id: string, s: Job["scenario"], label: string, conns: number, inflight: number, size: number,
   unit: RowDef["unit"], target?: Target, text = false): Job {
@@ -65,14 +67,15 @@ export const JOBS: Job[] = [
   },
   {
     id: "E32", scenario: "E", type: "client", conns: 1, inflight: 64, size: 32, text: false, deflate: false,
-    kinds: ["silverback", "ws", "ws-native", "go"],
+    kinds: CLIENTS,
     rows: [{ id: "E32", label: "E client, 32 B, 64 in flight, msgs/s", unit: "msgs/s",
       target: { vs: "ws", op: ">=", value: 1.5 } }],
   },
   {
     id: "E64K", scenario: "E", type: "client", conns: 1, inflight: 64, size: 65536, text: false, deflate: false,
-    kinds: ["silverback", "ws", "ws-native", "go"],
-    rows: [{ id: "E64K", label: "E client, 64 KiB, 64 in flight, MB/s", unit: "MB/s" }],
+    kinds: CLIENTS,
+    rows: [{ id: "E64K", label: "E client, 64 KiB, 64 in flight, MB/s", unit: "MB/s",
+      target: { vs: "bun", op: ">=", value: 0.9 } }],
   },
   {
     id: "F", scenario: "F", type: "echo", conns: 4, inflight: 16, size: 16384, text: true, deflate: true,

@@ -1,5 +1,5 @@
-// Aggregates the runs into medians, spreads and ratios (to ws plain and to the raw TCP echo, or
-// the Go client for E), checks issue 8's targets, prints the tables and builds the JSON record.
+// Aggregates the runs into medians, spreads and ratios (to ws plain, to Bun, and to the raw TCP
+// echo, or the Go client for E), checks issue 8's targets, prints the tables and builds the JSON record.
 import type { Job, Kind, RowDef } from "./jobs.js";
 import type { Sample } from "./runners.js";
 import { fmtRatio, fmtValue, median, pad, spread } from "./stats.js";
@@ -14,6 +14,7 @@ export interface RowResult {
   cpu: Partial<Record<Kind, { srvCpuPct: number; genCpuPct: number; cpuNsPerMsg: number }>>;
   extra: Partial<Record<Kind, Record<string, number>>>; // memory rows: heap/external KiB per conn
   ratioToWs: Partial<Record<Kind, number>>;
+  ratioToBun: Partial<Record<Kind, number>>; // E rows: to Bun's client
   ratioToRaw: Partial<Record<Kind, number>>; // E rows: to the Go client
   /** CPU per message of ws plain / of the ceiling, divided by this kind's: > 1 = cheaper per message. */
   cpuEfficiencyToWs: Partial<Record<Kind, number>>;
@@ -35,7 +36,7 @@ export function aggregate(jobs: Job[], got: Collected): RowResult[] {
 
 function rowResult(job: Job, row: RowDef, byKind: Map<Kind, Sample[]>): RowResult {
   const r: RowResult = { id: row.id, label: row.label, unit: row.unit, values: {}, cpu: {}, extra: {}, ratioToWs: {},
-    ratioToRaw: {}, cpuEfficiencyToWs: {}, cpuEfficiencyToRaw: {}, modes: [], errors: [] };
+    ratioToBun: {}, ratioToRaw: {}, cpuEfficiencyToWs: {}, cpuEfficiencyToRaw: {}, modes: [], errors: [] };
   for (const [kind, samples] of byKind) {
     const xs = samples.map((s) => s.values[row.id] ?? NaN);
     r.values[kind] = { median: median(xs), spreadPct: spread(xs), samples: xs };
@@ -57,31 +58,34 @@ function rowResult(job: Job, row: RowDef, byKind: Map<Kind, Sample[]>): RowResul
   }
   const ceiling: Kind = job.type === "client" ? "go" : "raw";
   const ws = r.values.ws?.median ?? NaN;
+  const bun = r.values.bun?.median ?? NaN;
   const raw = r.values[ceiling]?.median ?? NaN;
   const wsCpu = r.cpu.ws?.cpuNsPerMsg ?? NaN;
   const rawCpu = r.cpu[ceiling]?.cpuNsPerMsg ?? NaN;
   for (const k of Object.keys(r.values) as Kind[]) {
     const v = r.values[k]!.median;
     r.ratioToWs[k] = v / ws;
+    r.ratioToBun[k] = v / bun;
     r.ratioToRaw[k] = v / raw;
     r.cpuEfficiencyToWs[k] = wsCpu / (r.cpu[k]?.cpuNsPerMsg ?? NaN);
     r.cpuEfficiencyToRaw[k] = rawCpu / (r.cpu[k]?.cpuNsPerMsg ?? NaN);
   }
   if (row.target) {
-    const ratio = (row.target.vs === "ws" ? r.ratioToWs : r.ratioToRaw).silverback ?? NaN;
+    const vs = row.target.vs;
+    const ratio = (vs === "ws" ? r.ratioToWs : vs === "bun" ? r.ratioToBun : r.ratioToRaw).silverback ?? NaN;
     const met = row.target.op === ">=" ? ratio >= row.target.value : ratio <= row.target.value;
-    const vs = row.target.vs === "ws" ? "ws" : job.type === "client" ? "go" : "raw";
-    r.target = { text: `${row.target.op} ${row.target.value}× ${vs}`, ratio, met };
+    r.target = { text: `${row.target.op} ${row.target.value}× ${vs === "raw" && job.type === "client" ? "go" : vs}`,
+      ratio, met };
   }
   return r;
 }
 
 const COLS: Array<[Kind, string]> = [["silverback", "silverback"], ["ws", "ws plain"], ["ws-native", "ws+native"],
-  ["raw", "raw/go"]];
+  ["bun", "bun"], ["raw", "raw/go"]];
 
 function cell(r: RowResult, k: Kind): string {
   const v = r.values[k] ?? (k === "raw" ? r.values.go : undefined);
-  if (!v) return "";
+  if (!v) return k === "bun" ? "–" : ""; // run without Bun (or Bun failed)
   const sp = v.spreadPct >= 0.5 ? ` ±${v.spreadPct.toFixed(0)}%` : "";
   return fmtValue(v.median, r.unit) + sp;
 }
@@ -89,21 +93,23 @@ function cell(r: RowResult, k: Kind): string {
 export function printTable(rows: RowResult[]): string {
   const lines: string[] = [];
   const head = [pad("scenario", 46), ...COLS.map(([, h]) => pad(h, 13, true)), pad("sb/ws", 7, true),
-    pad("sb/ceil", 8, true), "  target"];
+    pad("sb/bun", 7, true), pad("sb/ceil", 8, true), "  target"];
   lines.push(head.join(" "));
   lines.push("-".repeat(head.join(" ").length + 14));
   for (const r of rows) {
     const ceilKind: Kind = r.values.go ? "go" : "raw";
-    const t = r.target ? `  ${r.target.text} ${r.target.met ? "✔" : "✘"}` : "";
+    // "–": the comparison value is missing (e.g. no Bun), which is neither met nor missed
+    const mark = !r.target ? "" : !Number.isFinite(r.target.ratio) ? "–" : r.target.met ? "✔" : "✘";
+    const t = r.target ? `  ${r.target.text} ${mark}` : "";
     lines.push([pad(r.label, 46), ...COLS.map(([k]) => pad(cell(r, k), 13, true)),
-      pad(fmtRatio(r.ratioToWs.silverback ?? NaN), 7, true),
+      pad(fmtRatio(r.ratioToWs.silverback ?? NaN), 7, true), pad(fmtRatio(r.ratioToBun.silverback ?? NaN), 7, true),
       pad(fmtRatio(r.ratioToRaw.silverback ?? (r.values[ceilKind] ? NaN : NaN)), 8, true), t].join(" "));
   }
   lines.push("");
   lines.push("CPU: server % of one core, server CPU ns per message (E: client's); ws÷sb > 1 = silverback cheaper per message");
   for (const r of rows) {
     if (r.unit === "KiB/conn") continue;
-    const parts = (["silverback", "ws", "ws-native", "raw", "go"] as Kind[]).filter((k) => r.cpu[k]).map((k) => {
+    const parts = (["silverback", "ws", "ws-native", "bun", "raw", "go"] as Kind[]).filter((k) => r.cpu[k]).map((k) => {
       const c = r.cpu[k]!;
       const pct = r.values.go ? c.genCpuPct : c.srvCpuPct;
       const gen = r.values.go ? "" : ` (gen ${c.genCpuPct.toFixed(0)}%)`;
@@ -121,7 +127,7 @@ export function printTable(rows: RowResult[]): string {
   const rawCpu = rows.filter((r) => r.cpu.raw && r.unit !== "KiB/conn").map((r) => `${r.id} srv ${r.cpu.raw!.srvCpuPct
     .toFixed(0)}%/gen ${r.cpu.raw!.genCpuPct.toFixed(0)}%`);
   const best = Math.max(...rows.filter((r) => r.unit === "msgs/s" && r.id !== "G")
-    .flatMap((r) => (["silverback", "ws", "ws-native"] as Kind[]).map((k) => r.values[k]?.median ?? 0)));
+    .flatMap((r) => (["silverback", "ws", "ws-native", "bun"] as Kind[]).map((k) => r.values[k]?.median ?? 0)));
   if (g?.values.raw) {
     const cap = g.values.raw.median;
     lines.push("", `Generator check: the Go generator pushes ${fmtValue(cap, "msgs/s")} msgs/s of 32 B frames through ` +

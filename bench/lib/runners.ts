@@ -1,6 +1,6 @@
 // Runs one job for one server (or client) kind, every process fresh: start the echo server,
-// drive it with the Go generator (or a Node client against the Go echo server for E), collect
-// the RESULT line, then stop every child by PID. Returns the row values and the CPU use seen.
+// drive it with the Go generator (or a Node or Bun client against the Go echo server for E),
+// collect the RESULT line, then stop every child by PID. Returns the row values and the CPU use seen.
 import { fileURLToPath } from "node:url";
 import { Child, forkNode, spawnBin } from "./proc.js";
 import type { Job, Kind } from "./jobs.js";
@@ -10,6 +10,7 @@ export interface Settings {
   durMs: number;
   memConns: number;
   loadgen: string;
+  bun?: string; // the bun binary (bench/lib/bun.ts); kind "bun" runs only with it
   serverExecArgv?: string[]; // e.g. --cpu-prof flags (profile.ts)
 }
 
@@ -35,6 +36,14 @@ interface GenResult {
 
 const ECHO = fileURLToPath(new URL("../servers/echo-server.js", import.meta.url));
 const CLIENT = fileURLToPath(new URL("../clients/client-load.js", import.meta.url));
+// plain JS run by Bun from the source tree (this file runs from build/bench/lib/)
+const BUN_ECHO = fileURLToPath(new URL("../../../bench/bun/echo.mjs", import.meta.url));
+const BUN_CLIENT = fileURLToPath(new URL("../../../bench/bun/client.mjs", import.meta.url));
+
+function bunBin(s: Settings): string {
+  if (!s.bun) throw new Error("no bun binary (see bench/lib/bun.ts)");
+  return s.bun;
+}
 
 function wsEnv(kind: Kind): Record<string, string | undefined> {
   return kind === "ws"
@@ -49,6 +58,11 @@ export async function startServer(kind: Kind, job: Job, s: Settings, gcFlag: boo
     const child = spawnBin("go-echo", s.loadgen, ["serve", "-maxlife", "120s"]);
     const port = Number((await child.line("READY", 10_000)).split(" ")[0]);
     return { child, port, mode: "gorilla+batched" };
+  }
+  if (kind === "bun") {
+    const child = spawnBin("server-bun", bunBin(s), [BUN_ECHO, ...(job.deflate ? ["--deflate"] : []), "--maxlife=120"]);
+    const [port, mode] = (await child.line("READY", 15_000)).split(" ");
+    return { child, port: Number(port), mode: mode ?? "" };
   }
   const args = [`--kind=${kind === "ws-native" ? "ws" : kind}`, ...(job.deflate ? ["--deflate"] : [])];
   const execArgv = [...(gcFlag ? ["--expose-gc"] : []), ...(s.serverExecArgv ?? [])];
@@ -98,12 +112,15 @@ async function client(job: Job, kind: Kind, s: Settings): Promise<Sample> {
   const srv = await startServer("go", job, s, false);
   let drv: Child | undefined;
   try {
+    const common = [`--url=ws://127.0.0.1:${srv.port}/`, `--size=${job.size}`, `--inflight=${job.inflight}`,
+      `--warmup=${s.warmupMs}`, `--dur=${s.durMs}`, `--watch=${srv.child.pid}`];
     if (kind === "go") {
       drv = spawnBin("loadgen", s.loadgen, genArgs(job, "go", srv.port, s, srv.child.pid));
+    } else if (kind === "bun") {
+      drv = spawnBin("client-bun", bunBin(s), [BUN_CLIENT, ...common]);
     } else {
-      drv = forkNode(`client-${kind}`, CLIENT, [`--kind=${kind === "ws-native" ? "ws" : kind}`,
-        `--url=ws://127.0.0.1:${srv.port}/`, `--size=${job.size}`, `--inflight=${job.inflight}`,
-        `--warmup=${s.warmupMs}`, `--dur=${s.durMs}`, `--watch=${srv.child.pid}`], { env: wsEnv(kind) });
+      drv = forkNode(`client-${kind}`, CLIENT, [`--kind=${kind === "ws-native" ? "ws" : kind}`, ...common],
+        { env: wsEnv(kind) });
     }
     const r = JSON.parse(await drv.line("RESULT", s.warmupMs + s.durMs + 30_000)) as GenResult;
     if (kind === "go") {
@@ -118,6 +135,13 @@ async function client(job: Job, kind: Kind, s: Settings): Promise<Sample> {
 
 interface Mem { rss: number; heapUsed: number; external: number }
 
+/** Server memory after forced GC: IPC for the Node servers, a stdin command for Bun's (no IPC). */
+async function memOf(kind: Kind, child: Child): Promise<Mem> {
+  if (kind !== "bun") return child.request<Mem>({ cmd: "mem" }, 10_000);
+  child.send("mem");
+  return JSON.parse(await child.line("MEM", 10_000)) as Mem;
+}
+
 async function memory(job: Job, kind: Kind, s: Settings): Promise<Sample> {
   const srv = await startServer(kind, job, s, true);
   const gen = spawnBin("loadgen", s.loadgen, ["idle", "-addr", `127.0.0.1:${srv.port}`, "-proto",
@@ -127,13 +151,13 @@ async function memory(job: Job, kind: Kind, s: Settings): Promise<Sample> {
     const base = 100;
     gen.send(`open ${base}`);
     await gen.line("OPENED", 30_000);
-    const m0 = await srv.child.request<Mem>({ cmd: "mem" }, 10_000);
+    const m0 = await memOf(kind, srv.child);
     gen.send(`open ${s.memConns}`);
     await gen.line("OPENED", 60_000);
-    const m1 = await srv.child.request<Mem>({ cmd: "mem" }, 10_000);
+    const m1 = await memOf(kind, srv.child);
     gen.send("msg");
     await gen.line("DONE", 60_000);
-    const m2 = await srv.child.request<Mem>({ cmd: "mem" }, 10_000);
+    const m2 = await memOf(kind, srv.child);
     gen.send("quit");
     const per = (a: Mem, b: Mem, k: keyof Mem): number => (b[k] - a[k]) / s.memConns / 1024;
     const [idle, warm] = job.rows;
