@@ -38,6 +38,11 @@ function claim(socket: object): void {
   s[CLAIMED] = true;
 }
 
+/** gorilla's first checks, in its order: 1–4 Connection, Upgrade, method, version (RFC 6455 §4.2.1); 5 the application's headers. */
+function checkRequest(req: IncomingMessage, list: HeaderList): HandshakeFailure | null {
+  return checkUpgradeRequest(req.method, req.headers) ?? checkResponseHeaders(list);
+}
+
 /** The 101 answer and what it selected. */
 interface Answer {
   bytes: Buffer;
@@ -141,7 +146,7 @@ export class Upgrader {
     // (measured: server CPU per handshake 128 → 120 µs, and the socket's 'end' listener list stays
     // a 2-slot array: −176 B per conn).
     if (o.checkOrigin === undefined && !socket.destroyed) {
-      const failure = this.#check(req, list, socket, early, true);
+      const failure = checkRequest(req, list) ?? this.#checkRest(req, socket, early, true);
       if (failure === null) {
         const answer = this.#answer(req, list, socket);
         if (socket.write(answer.bytes)) {
@@ -165,13 +170,13 @@ export class Upgrader {
     try {
       let answer = sent;
       if (answer === null) {
-        // A custom origin check (possibly async, bounded by the guard) runs only on requests that
-        // pass the checks before it in gorilla's order.
-        let originOk = true;
-        if (o.checkOrigin !== undefined && checkUpgradeRequest(req.method, req.headers) === null && checkResponseHeaders(list) === null) {
-          originOk = await guard.race(this.#checkOrigin(req));
+        let failure = checkRequest(req, list);
+        if (failure === null) {
+          // A custom origin check (possibly async) runs only on requests that pass the checks
+          // before it in gorilla's order; the guard bounds it.
+          const originOk = o.checkOrigin === undefined || await guard.race(this.#checkOrigin(req));
+          failure = this.#checkRest(req, socket, early, originOk);
         }
-        const failure = this.#check(req, list, socket, early, originOk);
         if (failure !== null) return await this.#refuse(guard, req, failure);
         answer = this.#answer(req, list, socket);
         await guard.writeUpgrade(answer.bytes); // one write: the whole head
@@ -189,14 +194,11 @@ export class Upgrader {
   }
 
   /**
-   * gorilla's checks, in its order: 1–4 Connection, Upgrade, method, version (RFC 6455 §4.2.1);
-   * 5 the application's headers; 6 origin (§10.2; `originOk` from a custom check, else the default
-   * same-origin policy); 7 Sec-WebSocket-Key (§4.2.1 item 5); 8 a client that did not wait for
-   * the 101 (§4.1: "MUST wait"). Null when the request passes.
+   * gorilla's checks after {@link checkRequest}: 6 origin (§10.2; `originOk` from a custom check,
+   * else the default same-origin policy); 7 Sec-WebSocket-Key (§4.2.1 item 5); 8 a client that did
+   * not wait for the 101 (§4.1: "MUST wait"). Null when the request passes.
    */
-  #check(req: IncomingMessage, list: HeaderList, socket: Duplex, early: number | undefined, originOk: boolean): HandshakeFailure | null {
-    const failure = checkUpgradeRequest(req.method, req.headers) ?? checkResponseHeaders(list);
-    if (failure !== null) return failure;
+  #checkRest(req: IncomingMessage, socket: Duplex, early: number | undefined, originOk: boolean): HandshakeFailure | null {
     const ok = this.#o.checkOrigin === undefined ? checkSameOrigin(requestHeader(req, "origin"), requestHost(req)) : originOk;
     if (!ok) return { status: 403, reason: HandshakeReasons.origin };
     return checkChallengeKey(req.headers["sec-websocket-key"]) ??

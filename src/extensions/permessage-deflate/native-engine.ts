@@ -8,7 +8,8 @@ import { Buffer } from "node:buffer";
 import { constants, createDeflateRaw } from "node:zlib";
 import { CloseError } from "../../errors.js";
 import { ZlibLimiter } from "./limiter.js";
-import type { EngineSpec, RunResult, ZlibEngine } from "./zlib-engine.js";
+// A cycle with zlib-engine.ts (which creates NativeEngines); engineSpec is only called lazily.
+import { engineSpec, type EngineSpec, type RunResult, type ZlibEngine } from "./zlib-engine.js";
 
 /** The native class (node's `binding.Zlib`); its methods are what lib/zlib.js calls. */
 interface NativeZlib {
@@ -77,8 +78,8 @@ export function findNative(): NativeCtor | null {
 /** Deflates and inflates a short text through fresh handles: proves the calling convention. */
 function selfTest(c: NativeCtor): boolean {
   const text = Buffer.from("silverback zlib self-test, silverback zlib self-test");
-  const d = new NativeEngine(engineSpecFor("deflate"), c);
-  const i = new NativeEngine(engineSpecFor("inflate"), c);
+  const d = new NativeEngine(engineSpec("deflate", 15), c);
+  const i = new NativeEngine(engineSpec("inflate", 15), c);
   try {
     const limiter = new ZlibLimiter(1);
     const z: Buffer[] = [];
@@ -90,10 +91,6 @@ function selfTest(c: NativeCtor): boolean {
     d.close();
     i.close();
   }
-}
-
-function engineSpecFor(kind: "deflate" | "inflate"): EngineSpec {
-  return { kind, windowBits: 15, level: 1, memLevel: 8, strategy: constants.Z_DEFAULT_STRATEGY };
 }
 
 /** A job in progress: where it is in its input and how much it produced. */
