@@ -42,6 +42,12 @@ function echo(id: string, s: Job["scenario"], label: string, conns: number, infl
     rows: [{ id, label, unit, ...(target ? { target } : {}) }] };
 }
 
+/** Scenario E: a client under test, 64 messages in flight, against the Go echo server. */
+function client(id: string, label: string, size: number, unit: RowDef["unit"], target: Target): Job {
+  return { id, scenario: "E", type: "client", conns: 1, inflight: 64, size, text: false, deflate: false, kinds: CLIENTS,
+    rows: [{ id, label, unit, target }] };
+}
+
 export const JOBS: Job[] = [
   echo("A", "A", "A ping-pong 32 B, round trips/s", 1, 1, 32, "rt/s", { vs: "raw", op: ">=", value: 0.95 }),
   echo("B32", "B", "B 32 B, 64 in flight, msgs/s", 1, 64, 32, "msgs/s", { vs: "ws", op: ">=", value: 2.0 }),
@@ -65,18 +71,8 @@ export const JOBS: Job[] = [
     rows: [{ id: "Dhs", label: "D handshakes/s, 64 concurrent (raw: TCP+echo)", unit: "hs/s",
       target: { vs: "ws", op: ">=", value: 1.3 } }],
   },
-  {
-    id: "E32", scenario: "E", type: "client", conns: 1, inflight: 64, size: 32, text: false, deflate: false,
-    kinds: CLIENTS,
-    rows: [{ id: "E32", label: "E client, 32 B, 64 in flight, msgs/s", unit: "msgs/s",
-      target: { vs: "ws", op: ">=", value: 1.5 } }],
-  },
-  {
-    id: "E64K", scenario: "E", type: "client", conns: 1, inflight: 64, size: 65536, text: false, deflate: false,
-    kinds: CLIENTS,
-    rows: [{ id: "E64K", label: "E client, 64 KiB, 64 in flight, MB/s", unit: "MB/s",
-      target: { vs: "bun", op: ">=", value: 0.9 } }],
-  },
+  client("E32", "E client, 32 B, 64 in flight, msgs/s", 32, "msgs/s", { vs: "ws", op: ">=", value: 1.5 }),
+  client("E64K", "E client, 64 KiB, 64 in flight, MB/s", 65536, "MB/s", { vs: "bun", op: ">=", value: 0.9 }),
   {
     id: "F", scenario: "F", type: "echo", conns: 4, inflight: 16, size: 16384, text: true, deflate: true,
     kinds: NO_RAW,

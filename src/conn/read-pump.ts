@@ -9,6 +9,7 @@ import { ProtocolError, type ReadLimitError } from "../errors.js";
 import type { MessageInflater } from "../extensions/compression.js";
 import type { DataMessageType } from "../constants.js";
 import { EMPTY } from "../util/bytes.js";
+import { NONE, append } from "../util/lists.js";
 import type { Item } from "./message-reader.js";
 
 /** What the loop drives: the read half's message queue and terminal state. */
@@ -32,9 +33,6 @@ export interface PumpSink {
   flow(): void;
 }
 
-// Frozen, so that a push into the shared empty backlog fails loudly.
-const NO_EVENTS: ReadEvent[] = Object.freeze([]) as unknown as ReadEvent[];
-
 /** The ordered, suspendable input loop. */
 export class ReadPump {
   readonly receiver: Receiver;
@@ -44,8 +42,8 @@ export class ReadPump {
   #validator: Utf8Validator | null = null;
   /** An async step is running; new events wait in the backlog. */
   busy = false;
-  // Events parsed while a handler runs; the shared frozen empty list until then (idle conns hold none).
-  #backlog: ReadEvent[] = NO_EVENTS;
+  // Events parsed while a handler runs; the shared empty list until then.
+  #backlog: ReadEvent[] = NONE;
   #pendingEnd: Error | null = null;
 
   constructor(sink: PumpSink, o: { server: boolean; inflater: MessageInflater | null; readLimit: number }) {
@@ -64,8 +62,7 @@ export class ReadPump {
   push(chunk: Buffer): void {
     const events = this.receiver.push(chunk);
     if (this.busy) {
-      if (this.#backlog === NO_EVENTS) this.#backlog = events.slice();
-      else for (const e of events) this.#backlog.push(e);
+      for (const e of events) this.#backlog = append(this.#backlog, e);
       return;
     }
     this.#run(events, 0);
@@ -107,7 +104,7 @@ export class ReadPump {
     this.busy = false;
     if (this.#backlog.length > 0) {
       const rest = events.slice(next).concat(this.#backlog);
-      this.#backlog = NO_EVENTS;
+      this.#backlog = NONE;
       this.#run(rest, 0);
     } else this.#run(events, next);
     if (this.busy) return;

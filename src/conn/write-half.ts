@@ -11,6 +11,7 @@ import type { SocketTransport } from "../transport/socket-transport.js";
 import type { DataMessageType } from "../constants.js";
 import { DeadlineTimer } from "./deadline.js";
 import { Fifo } from "../util/fifo.js";
+import { NONE, append } from "../util/lists.js";
 import { PreparedMessage, type DeflateParams } from "./prepared-message.js";
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -46,10 +47,6 @@ interface HeldControl {
   timer?: NodeJS.Timeout;
 }
 
-// Shared empty lists, frozen so that a push into one fails loudly instead of leaking across conns.
-const NO_WAITERS: FlushWaiter[] = Object.freeze([]) as unknown as FlushWaiter[];
-const NO_CONTROLS: HeldControl[] = Object.freeze([]) as unknown as HeldControl[];
-
 /** Write side of a Conn. */
 export class WriteHalf {
   readonly sender: Sender;
@@ -65,10 +62,10 @@ export class WriteHalf {
   #queue = new Fifo<Job>();
   #busy = false;
   #error: Error | null = null;
-  // Both start as the shared empty array and get their own on first use (an idle conn holds none).
-  #waiters: FlushWaiter[] = NO_WAITERS;
+  // Both start as the shared empty list and get their own array on first use.
+  #waiters: FlushWaiter[] = NONE;
   #pong: Buffer | null = null;
-  #controls: HeldControl[] = NO_CONTROLS;
+  #controls: HeldControl[] = NONE;
   #deadline: DeadlineTimer | null = null;
   /** The write deadline's timer, made on first use (idle conns without deadlines carry none). */
   get deadline(): DeadlineTimer {
@@ -192,9 +189,7 @@ export class WriteHalf {
 
   #waitFlush(batch: number, data: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const w: FlushWaiter = { batch, resolve, reject, data };
-      if (this.#waiters === NO_WAITERS) this.#waiters = [w];
-      else this.#waiters.push(w);
+      this.#waiters = append(this.#waiters, { batch, resolve, reject, data });
     });
   }
 
@@ -204,11 +199,10 @@ export class WriteHalf {
     const below = t.writableLength <= this.hwm;
     const ws = this.#waiters;
     if (ws.length > 0) {
-      let keep = NO_WAITERS;
+      let keep: FlushWaiter[] = NONE;
       for (const w of ws) {
         if (t.flushed >= w.batch && below) w.resolve();
-        else if (keep === NO_WAITERS) keep = [w];
-        else keep.push(w);
+        else keep = append(keep, w);
       }
       this.#waiters = keep;
     }
@@ -241,8 +235,7 @@ export class WriteHalf {
         }, Math.max(0, deadlineMs - Date.now()));
         c.timer.unref();
       }
-      if (this.#controls === NO_CONTROLS) this.#controls = [c];
-      else this.#controls.push(c);
+      this.#controls = append(this.#controls, c);
     });
   }
 
@@ -326,8 +319,8 @@ export class WriteHalf {
     this.#deadline?.clear();
     const ws = this.#waiters;
     const cs = this.#controls;
-    this.#waiters = NO_WAITERS;
-    this.#controls = NO_CONTROLS;
+    this.#waiters = NONE;
+    this.#controls = NONE;
     for (const w of ws) w.reject(err);
     for (const c of cs) {
       if (c.timer !== undefined) clearTimeout(c.timer);
