@@ -1,9 +1,10 @@
 // The scenarios of issue 8 (A–F, plus G: the generator's own capacity) as benchmark jobs: what the load generator does, which servers
 // (or clients, for E) take part, and the rows each job fills with their units and targets.
 // "raw" is the net echo ceiling; "go" is the Go generator as a client of the Go echo server (E);
-// "bun" is Bun's native server (its client in E), when bench/lib/bun.ts found a binary.
+// "bun" is Bun's native server (its client in E), when bench/lib/bun.ts found a binary; "floor" (D
+// handshakes only) is the least a WebSocket server on node:http can do per handshake.
 
-export type Kind = "silverback" | "ws" | "ws-native" | "bun" | "raw" | "go";
+export type Kind = "silverback" | "ws" | "ws-native" | "bun" | "raw" | "go" | "floor";
 export type JobType = "echo" | "handshake" | "memory" | "client";
 
 export interface Target {
@@ -67,7 +68,7 @@ export const JOBS: Job[] = [
   },
   {
     id: "Dhs", scenario: "D", type: "handshake", conns: 64, inflight: 0, size: 0, text: false, deflate: false,
-    kinds: SERVERS,
+    kinds: [...SERVERS, "floor"],
     rows: [{ id: "Dhs", label: "D handshakes/s, 64 concurrent (raw: TCP+echo)", unit: "hs/s",
       target: { vs: "ws", op: ">=", value: 1.3 } }],
   },

@@ -109,7 +109,7 @@ export function printTable(rows: RowResult[]): string {
   lines.push("CPU: server % of one core, server CPU ns per message (E: client's); ws÷sb > 1 = silverback cheaper per message");
   for (const r of rows) {
     if (r.unit === "KiB/conn") continue;
-    const parts = (["silverback", "ws", "ws-native", "bun", "raw", "go"] as Kind[]).filter((k) => r.cpu[k]).map((k) => {
+    const parts = (["silverback", "ws", "ws-native", "bun", "raw", "go", "floor"] as Kind[]).filter((k) => r.cpu[k]).map((k) => {
       const c = r.cpu[k]!;
       const pct = r.values.go ? c.genCpuPct : c.srvCpuPct;
       const gen = r.values.go ? "" : ` (gen ${c.genCpuPct.toFixed(0)}%)`;
@@ -135,6 +135,13 @@ export function printTable(rows: RowResult[]): string {
       `best server figure above${b32 !== undefined ? ` and ${(cap / b32).toFixed(1)}× the raw echo at 64 in flight` : ""}.`);
   }
   if (rawCpu.length) lines.push(`Raw echo runs, CPU of one core: ${rawCpu.join(", ")}`);
+  const dhs = rows.find((r) => r.id === "Dhs");
+  const floor = dhs?.values.floor?.median;
+  const wsHs = dhs?.values.ws?.median;
+  if (floor !== undefined && wsHs !== undefined) {
+    lines.push(`Handshake floor on node:http (checks, accept key, one 101 write, nothing else): ${fmtValue(floor, "hs/s")} ` +
+      `hs/s = ${fmtRatio(floor / wsHs)} ws; silverback = ${fmtRatio((dhs!.values.silverback?.median ?? NaN) / floor)} of the floor.`);
+  }
   const mem = rows.filter((r) => r.unit === "KiB/conn" && Object.keys(r.extra).length > 0 && !r.id.endsWith("1"));
   if (mem.length) lines.push("", "Memory detail (JS heap used / external, KiB per conn: idle → after one message)");
   for (const r of mem) {

@@ -3,11 +3,14 @@
 //   --kind=ws          ws's WebSocketServer on an http.Server (bufferutil is picked up unless the
 //                      parent sets WS_NO_BUFFER_UTIL / WS_NO_UTF_8_VALIDATE: "ws plain")
 //   --kind=raw         a net echo server: the ceiling for anything written in JavaScript on Node
+//   --kind=floor       (handshakes) node:http doing only what every WebSocket server must: the
+//                      §4.2.1 checks, the accept key, a 101, and listeners until the socket closes
 // --deflate turns permessage-deflate on (silverback enableCompression, ws perMessageDeflate).
 // Prints "READY <port> <mode>"; IPC: {cmd:"mem"} → memoryUsage() after forced GC (needs
 // --expose-gc), {cmd:"snapshot",file} → heap snapshot (bench/memprobe.ts), {cmd:"exit"} → clean exit (lets --cpu-prof write its profile). Exits by itself
 // when the parent goes away or after --maxlife seconds.
 import http from "node:http";
+import { createHash } from "node:crypto";
 import net from "node:net";
 import { createRequire } from "node:module";
 import { writeHeapSnapshot } from "node:v8";
@@ -87,8 +90,33 @@ async function collect(): Promise<NodeJS.MemoryUsage> {
   return process.memoryUsage();
 }
 
-const { server, mode } =
-  kind === "silverback" ? await silverbackServer() : kind === "ws" ? wsServer() : rawServer();
+/**
+ * The handshake floor on node:http: no library, no per-connection object beyond the socket, the
+ * reply written as one string; data after the handshake is dropped. Only for scenario D's rate.
+ */
+function floorServer(): { server: net.Server; mode: string } {
+  const server = http.createServer((_req, res) => res.writeHead(426).end());
+  const ignore = (): void => {};
+  server.on("upgrade", (req: http.IncomingMessage, socket: net.Socket) => {
+    const h = req.headers;
+    const key = h["sec-websocket-key"];
+    if (req.method !== "GET" || typeof key !== "string" || !/\bupgrade\b/i.test(h.connection ?? "") ||
+      !/^websocket$/i.test(h.upgrade ?? "") || h["sec-websocket-version"] !== "13") {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    socket.on("error", ignore);
+    socket.on("data", ignore);
+    socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      `Sec-WebSocket-Accept: ${createHash("sha1").update(key + GUID).digest("base64")}\r\n\r\n`);
+  });
+  return { server, mode: "node:http" };
+}
+const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+const { server, mode } = kind === "silverback" ? await silverbackServer() : kind === "ws" ? wsServer()
+  : kind === "floor" ? floorServer() : rawServer();
 server.listen(0, "127.0.0.1", () => {
   const a = server.address() as net.AddressInfo;
   process.stdout.write(`READY ${a.port} ${mode}\n`);
