@@ -108,9 +108,8 @@ export class Closing {
   /** Keepalive gave up: close 1011, fail everything with TimeoutError, drop the socket. */
   keepAliveExpired(): void {
     const e = new TimeoutError("websocket: keepalive ping timeout");
-    this.#w.forceClose(formatCloseMessage(1011, "keepalive ping timeout"));
+    this.#w.expire(e, formatCloseMessage(1011, "keepalive ping timeout"));
     this.#r().failNow(e);
-    this.#w.fail(e);
     this.#ended = true;
     this.#stopTimers();
     // Let the close frame reach the socket buffer (uncork runs on nextTick), then drop it.

@@ -6,12 +6,14 @@ import type { Deadline } from "../types.js";
 
 /**
  * Normalizes a {@link Deadline} to ms since the epoch; 0 means none (Go's zero time).
- * @throws RangeError for NaN or an invalid Date.
+ * @throws TypeError for anything but a Date, a number or null (API §0: wrong kind);
+ *   RangeError for NaN or an invalid Date (out of range).
  */
 export function toDeadlineMs(t: Deadline | undefined): number {
   if (t === null || t === undefined) return 0;
+  if (!(t instanceof Date) && typeof t !== "number") throw new TypeError("websocket: a deadline is a Date, a number or null");
   const ms = t instanceof Date ? t.getTime() : t;
-  if (typeof ms !== "number" || Number.isNaN(ms)) throw new RangeError("websocket: invalid deadline");
+  if (Number.isNaN(ms)) throw new RangeError("websocket: invalid deadline");
   return ms;
 }
 

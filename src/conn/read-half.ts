@@ -199,7 +199,8 @@ export class ReadHalf implements ReaderOwner, PumpSink {
   // ---- read side --------------------------------------------------------------------------
 
   read(kind: typeof MESSAGE | typeof READER, signal: AbortSignal | undefined): Promise<any> {
-    if (this.#error === null && this.#deadline?.expired()) this.#timeout();
+    // API §4.5: a read that starts after the deadline fails, and so does every later one.
+    if (this.#error === null && this.#deadline?.expired()) this.#setError(new TimeoutError("websocket: read timeout"));
     if (this.#error !== null) {
       const err = this.#error;
       // Later rejections on a later turn: a loop that ignores errors cannot starve the process.

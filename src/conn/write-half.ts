@@ -4,6 +4,7 @@
  * and the sticky write error. Frames are built by the pure Sender; bytes go to the transport.
  */
 import { Sender } from "../protocol/sender.js";
+import { headerSize } from "../protocol/frame-header.js";
 import type { MaskKeySource } from "../protocol/mask.js";
 import { CloseSentError, TimeoutError } from "../errors.js";
 import type { MessageDeflater } from "../extensions/compression.js";
@@ -21,6 +22,8 @@ export interface Job {
   /** Runs the job; returns a promise while it holds the queue (deflate, an open writer). */
   start(): void | Promise<void>;
   reject(err: Error): void;
+  /** Bytes the job will hand to the socket, framing included, when known (for bufferedAmount). */
+  size?: number;
 }
 
 interface FlushWaiter {
@@ -61,7 +64,11 @@ export class WriteHalf {
   threshold: number;
   #queue = new Fifo<Job>();
   #busy = false;
+  /** Sum of the queued jobs' sizes: the conn's share of bufferedAmount. */
+  #queued = 0;
   #error: Error | null = null;
+  /** The error wins over CloseSentError for later writes (keepalive expiry, API §4.8). */
+  #errorFirst = false;
   // Both start as the shared empty list and get their own array on first use.
   #waiters: FlushWaiter[] = NONE;
   #pong: Buffer | null = null;
@@ -88,7 +95,7 @@ export class WriteHalf {
   }
   /** Bytes in our queues plus the socket's unsent bytes (API §4.7 bufferedAmount). */
   get bufferedAmount(): number {
-    let n = this.transport.writableLength;
+    let n = this.transport.writableLength + this.#queued;
     for (const c of this.#controls) n += c.payload.length + 2;
     return n;
   }
@@ -100,8 +107,8 @@ export class WriteHalf {
 
   /** Returns the error a new data write must fail with, if any. */
   check(): Error | null {
-    if (this.sender.closeSent) return new CloseSentError();
-    if (this.#error !== null) return this.#error;
+    const refused = this.#refusal();
+    if (refused !== null) return refused;
     if (this.#deadline?.expired()) return this.fail(new TimeoutError("websocket: write timeout"));
     return null;
   }
@@ -120,6 +127,7 @@ export class WriteHalf {
       return this.#sendData(type, payload, true, false, callerOwned);
     }
     return this.enqueue((resolve, reject) => ({
+      size: this.#frameSize(payload.length),
       start: () => {
         if (!compress) return this.#sendData(type, payload, true, false, callerOwned).then(resolve, reject);
         return this.deflater!.deflate(payload, true).then(
@@ -134,9 +142,23 @@ export class WriteHalf {
   /** Queues a job built by `make`; the returned promise settles when the job does. */
   enqueue<T = void>(make: (resolve: (v: T) => void, reject: (e: Error) => void) => Job): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push(make(resolve, reject));
+      const job = make(resolve, reject);
+      this.#queued += job.size ?? 0;
+      this.#queue.push(job);
       this.pump();
     });
+  }
+
+  /** A one-frame message's size on the wire (compressed ones are counted at their input size). */
+  #frameSize(payloadLength: number): number {
+    return payloadLength + headerSize(payloadLength, !this.server);
+  }
+
+  /** Why a new write is refused now, if it is: our close frame went out, or the sticky error. */
+  #refusal(): Error | null {
+    if (this.#errorFirst) return this.#error;
+    if (this.sender.closeSent) return new CloseSentError();
+    return this.#error;
   }
 
   /** Runs queued jobs while the socket is below the high-water mark. */
@@ -144,11 +166,12 @@ export class WriteHalf {
     while (!this.#busy && this.#queue.length > 0) {
       const err = this.#error ?? (this.sender.closeSent ? new CloseSentError() : null);
       if (err !== null) {
-        for (const j of this.#queue.drain()) j.reject(err);
+        this.#rejectQueued(err);
         return;
       }
       if (this.transport.writableLength > this.hwm) return; // resumed by onFlush
       const job = this.#queue.shift()!;
+      this.#queued -= job.size ?? 0;
       const p = job.start();
       if (p !== undefined) {
         this.#busy = true;
@@ -219,8 +242,8 @@ export class WriteHalf {
    * while the socket is over the high-water mark. Payload is copied: it is at most 125 bytes.
    */
   writeControl(op: 8 | 9 | 10, payload: Buffer, deadlineMs: number): Promise<void> {
-    if (this.sender.closeSent) return Promise.reject(new CloseSentError());
-    if (this.#error !== null) return Promise.reject(this.#error);
+    const refused = this.#refusal();
+    if (refused !== null) return Promise.reject(refused);
     if (this.transport.writableLength <= this.hwm && this.#controls.length === 0) {
       this.#sendControl(op, payload);
       return RESOLVED;
@@ -282,6 +305,7 @@ export class WriteHalf {
   /** Queues a close frame behind the data writes already queued (shutdown). */
   enqueueClose(payload: Buffer): Promise<void> {
     return this.enqueue((resolve, reject) => ({
+      size: this.#frameSize(payload.length),
       start: () => {
         this.#sendControl(8, payload);
         resolve();
@@ -297,6 +321,7 @@ export class WriteHalf {
     const err = this.check();
     if (err !== null) return Promise.reject(err);
     return this.enqueue((resolve, reject) => ({
+      size: this.#frameSize(pm.payload.length),
       start: () => {
         const d = this.deflater !== null && this.compress && pm.payload.length >= this.threshold ? this.deflateParams : null;
         this.transport.write(pm.frames(this.sender, this.server, d));
@@ -326,8 +351,24 @@ export class WriteHalf {
       if (c.timer !== undefined) clearTimeout(c.timer);
       c.reject(err);
     }
-    for (const j of this.#queue.drain()) j.reject(err);
+    this.#rejectQueued(err);
     return err;
+  }
+
+  #rejectQueued(err: Error): void {
+    this.#queued = 0;
+    for (const j of this.#queue.drain()) j.reject(err);
+  }
+
+  /**
+   * Keepalive expiry (API §4.8): `err` becomes the write error and, unlike other failures, wins
+   * over CloseSentError for later writes; then the close frame goes out ahead of everything.
+   */
+  expire(err: Error, closePayload: Buffer): void {
+    const sendClose = !this.sender.closeSent && this.#error === null && !this.transport.closed;
+    if (this.#error === null) this.#errorFirst = true;
+    this.fail(err);
+    if (sendClose) this.#sendControl(8, closePayload);
   }
 
   #timeout(): void {

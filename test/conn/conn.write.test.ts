@@ -31,6 +31,22 @@ describe("Conn writes (API.md §4.3 backpressure)", () => {
     s.close();
   });
 
+  it("Conn bufferedAmount counts the writes waiting in the conn's queue, framing included (API §4.7)", async () => {
+    const [a, b] = await duplexPair();
+    const c = newConn(a, { server: false, writeHighWaterMark: 1024 });
+    const s = newConn(b, { server: true });
+    const big = Buffer.alloc(1 << 20, 3);
+    // Same tick: the first goes to the socket, the other two wait in the conn's queue.
+    const writes = [0, 1, 2].map(() => c.writeMessage(BinaryMessage, big));
+    const frame = big.length + 14; // 8-byte length and the masking key
+    assert.ok(c.bufferedAmount >= 3 * frame, `bufferedAmount ${c.bufferedAmount} < ${3 * frame}`);
+    for (let i = 0; i < 3; i++) assert.equal((await s.readMessage()).data.length, big.length);
+    await Promise.all(writes);
+    assert.ok(c.bufferedAmount <= 1024, `bufferedAmount ${c.bufferedAmount} once all were read`);
+    c.close();
+    s.close();
+  });
+
   it("Conn write deadline fails a write that cannot finish and every later write", async () => {
     const [a, b] = await tcpPair();
     const c = newConn(a, { server: false, writeHighWaterMark: 1024 });

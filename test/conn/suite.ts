@@ -155,6 +155,23 @@ export function connSuite(name: string, make: PairFactory): void {
       c.close();
     });
 
+    it("Conn read that starts after the read deadline passed fails, queued message or not (API §4.5)", async () => {
+      const { s, c } = await conns(make);
+      await c.writeMessage(TextMessage, "queued");
+      s.setReadDeadline(Date.now() - 1000);
+      // Let the (already due) deadline timer run while no read is pending: timers fire in order.
+      await new Promise((r) => setTimeout(r, 0));
+      const err = await s.readMessage().catch((e: unknown) => e);
+      assert.ok(err instanceof TimeoutError, String(err));
+      assert.equal(err.message, "websocket: read timeout");
+      await assert.rejects(s.nextReader(), TimeoutError);
+      const idle = await conns(make);
+      idle.s.setReadDeadline(new Date(Date.now() - 1000));
+      await new Promise((r) => setTimeout(r, 0));
+      await assert.rejects(idle.s.readMessage(), TimeoutError);
+      for (const x of [s, c, idle.s, idle.c]) x.close();
+    });
+
     it("Conn read with an aborted signal rejects with its reason and keeps the message for later", async () => {
       const { s, c } = await conns(make);
       const ac = new AbortController();
@@ -192,6 +209,8 @@ export function connSuite(name: string, make: PairFactory): void {
       assert.throws(() => c.setReadLimit(-1), RangeError);
       assert.throws(() => c.setCompressionLevel(10), RangeError);
       assert.throws(() => c.setReadDeadline(Number.NaN), RangeError);
+      assert.throws(() => c.setWriteDeadline("soon" as never), TypeError);
+      await assert.rejects(c.writeControl(PingMessage, "", {} as never), TypeError);
       await assert.rejects(c.shutdown(1005), RangeError);
       // The conn still works after misuse.
       await c.writeMessage(PongMessage, "ok");
@@ -244,8 +263,14 @@ export function connSuite(name: string, make: PairFactory): void {
       const err = await s.readMessage().catch((e: unknown) => e);
       assert.ok(err instanceof TimeoutError);
       assert.equal(err.message, "websocket: keepalive ping timeout");
+      // Later writes of every kind get the same TimeoutError, not CloseSentError (API §4.8).
+      assert.equal(await s.writeMessage(TextMessage, "x").catch((e: unknown) => e), err);
+      assert.equal(await s.writeControl(PingMessage, "").catch((e: unknown) => e), err);
+      assert.equal(await s.nextWriter(TextMessage).catch((e: unknown) => e), err);
+      assert.equal(await s.writeJSON({ a: 1 }).catch((e: unknown) => e), err);
       const peer = await c.readMessage().catch((e: unknown) => e);
       assert.ok(peer instanceof CloseError);
+      assert.equal(peer.code, 1011);
       c.close();
     });
   });
