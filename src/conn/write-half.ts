@@ -14,6 +14,7 @@ import { DeadlineTimer } from "./deadline.js";
 import { Fifo } from "../util/fifo.js";
 import { NONE, append } from "../util/lists.js";
 import { PreparedMessage, type DeflateParams } from "./prepared-message.js";
+import { HeldControls } from "./held-controls.js";
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -41,15 +42,6 @@ export interface WriteHost {
   readBacklog(): number;
 }
 
-/** A control frame held while the socket is over the high-water mark. */
-interface HeldControl {
-  op: 8 | 9 | 10;
-  payload: Buffer;
-  resolve(): void;
-  reject(e: Error): void;
-  timer?: NodeJS.Timeout;
-}
-
 /** Write side of a Conn. */
 export class WriteHalf {
   readonly sender: Sender;
@@ -69,10 +61,10 @@ export class WriteHalf {
   #error: Error | null = null;
   /** The error wins over CloseSentError for later writes (keepalive expiry, API §4.8). */
   #errorFirst = false;
-  // Both start as the shared empty list and get their own array on first use.
+  // The shared empty list until the first write waits for a flush.
   #waiters: FlushWaiter[] = NONE;
-  #pong: Buffer | null = null;
-  #controls: HeldControl[] = NONE;
+  // Made when the first control frame has to wait (memory per idle conn).
+  #controls: HeldControls | null = null;
   #deadline: DeadlineTimer | null = null;
   /** The write deadline's timer, made on first use (idle conns without deadlines carry none). */
   get deadline(): DeadlineTimer {
@@ -95,9 +87,7 @@ export class WriteHalf {
   }
   /** Bytes in our queues plus the socket's unsent bytes (API §4.7 bufferedAmount). */
   get bufferedAmount(): number {
-    let n = this.transport.writableLength + this.#queued;
-    for (const c of this.#controls) n += c.payload.length + 2;
-    return n;
+    return this.transport.writableLength + this.#queued + (this.#controls?.bytes ?? 0);
   }
 
   /** Stops the deadline timer, if one was made. */
@@ -244,56 +234,42 @@ export class WriteHalf {
   writeControl(op: 8 | 9 | 10, payload: Buffer, deadlineMs: number): Promise<void> {
     const refused = this.#refusal();
     if (refused !== null) return Promise.reject(refused);
-    if (this.transport.writableLength <= this.hwm && this.#controls.length === 0) {
+    if (this.#room() && (this.#controls?.empty ?? true)) {
       this.#sendControl(op, payload);
       return RESOLVED;
     }
-    return new Promise<void>((resolve, reject) => {
-      const c: HeldControl = { op, payload: Buffer.from(payload), resolve, reject };
-      if (deadlineMs !== 0) {
-        c.timer = setTimeout(() => {
-          const i = this.#controls.indexOf(c);
-          if (i >= 0) this.#controls.splice(i, 1);
-          reject(new TimeoutError("websocket: write timeout"));
-        }, Math.max(0, deadlineMs - Date.now()));
-        c.timer.unref();
-      }
-      this.#controls = append(this.#controls, c);
-    });
+    return (this.#controls ??= new HeldControls()).hold(op, payload, deadlineMs);
   }
 
   /** Default ping handler's pong: sent now, or held in a single slot (newest wins, RFC 6455 §5.5.3). */
   queuePong(payload: Buffer): void {
     if (this.#error !== null || this.sender.closeSent) return;
-    if (this.transport.writableLength <= this.hwm && this.#controls.length === 0) this.#sendControl(10, payload);
-    else this.#pong = Buffer.from(payload);
+    if (this.#room() && (this.#controls?.empty ?? true)) this.#sendControl(10, payload);
+    else (this.#controls ??= new HeldControls()).holdPong(payload);
+  }
+
+  #room(): boolean {
+    return this.transport.writableLength <= this.hwm;
   }
 
   #sendControl(op: 8 | 9 | 10, payload: Buffer): void {
     this.transport.write(this.sender.controlFrame(op, payload.length > 0 ? Buffer.from(payload) : payload));
     if (op === 8) {
-      this.#pong = null;
+      this.#controls?.dropPong();
       this.#host.closeSent();
       this.pump(); // fails queued data writes with CloseSentError
     }
   }
 
+  // Closures only on the rare held-control path: onFlush runs once per flushed batch.
   #flushControls(): void {
-    while (this.#controls.length > 0 && this.transport.writableLength <= this.hwm) {
-      const c = this.#controls.shift()!;
-      if (c.timer !== undefined) clearTimeout(c.timer);
-      if (this.#error !== null) c.reject(this.#error);
-      else if (this.sender.closeSent) c.reject(new CloseSentError());
-      else {
-        this.#sendControl(c.op, c.payload);
-        c.resolve();
-      }
-    }
-    if (this.#pong !== null && this.#controls.length === 0 && this.transport.writableLength <= this.hwm) {
-      const p = this.#pong;
-      this.#pong = null;
-      if (this.#error === null && !this.sender.closeSent) this.#sendControl(10, p);
-    }
+    const c = this.#controls;
+    if (c === null || c.idle) return;
+    c.flush(
+      () => this.#room(),
+      () => this.#error ?? (this.sender.closeSent ? new CloseSentError() : null),
+      (op, payload) => this.#sendControl(op, payload),
+    );
   }
 
   /** Sends a close frame now, ahead of everything and regardless of the high-water mark. */
@@ -343,14 +319,9 @@ export class WriteHalf {
     this.#error = err;
     this.#deadline?.clear();
     const ws = this.#waiters;
-    const cs = this.#controls;
     this.#waiters = NONE;
-    this.#controls = NONE;
     for (const w of ws) w.reject(err);
-    for (const c of cs) {
-      if (c.timer !== undefined) clearTimeout(c.timer);
-      c.reject(err);
-    }
+    this.#controls?.rejectAll(err);
     this.#rejectQueued(err);
     return err;
   }
