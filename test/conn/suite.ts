@@ -206,6 +206,11 @@ export function connSuite(name: string, make: PairFactory): void {
       await assert.rejects(c.writeControl(CloseMessage, Buffer.from([3])), RangeError);
       await assert.rejects(c.writeControl(CloseMessage, Buffer.from([0x03, 0xed])), RangeError); // 1005
       await assert.rejects(c.nextWriter(7 as never), TypeError);
+      // ws sends String(123) for a number; a number is not Data here (security.md: numbers → TypeError).
+      for (const bad of [123, {}, null, true]) {
+        await assert.rejects(c.writeMessage(BinaryMessage, bad as never), TypeError);
+        await assert.rejects(c.writeControl(PingMessage, bad as never), TypeError);
+      }
       assert.throws(() => c.setReadLimit(-1), RangeError);
       assert.throws(() => c.setCompressionLevel(10), RangeError);
       assert.throws(() => c.setReadDeadline(Number.NaN), RangeError);
