@@ -234,7 +234,7 @@ export class WriteHalf {
   writeControl(op: 8 | 9 | 10, payload: Buffer, deadlineMs: number): Promise<void> {
     const refused = this.#refusal();
     if (refused !== null) return Promise.reject(refused);
-    if (this.#room() && (this.#controls?.empty ?? true)) {
+    if (this.#controlGoesNow()) {
       this.#sendControl(op, payload);
       return RESOLVED;
     }
@@ -244,12 +244,17 @@ export class WriteHalf {
   /** Default ping handler's pong: sent now, or held in a single slot (newest wins, RFC 6455 §5.5.3). */
   queuePong(payload: Buffer): void {
     if (this.#error !== null || this.sender.closeSent) return;
-    if (this.#room() && (this.#controls?.empty ?? true)) this.#sendControl(10, payload);
+    if (this.#controlGoesNow()) this.#sendControl(10, payload);
     else (this.#controls ??= new HeldControls()).holdPong(payload);
   }
 
   #room(): boolean {
     return this.transport.writableLength <= this.hwm;
+  }
+
+  /** A control frame is sent at once when there is room and none is held ahead of it. */
+  #controlGoesNow(): boolean {
+    return this.#room() && (this.#controls?.empty ?? true);
   }
 
   #sendControl(op: 8 | 9 | 10, payload: Buffer): void {
@@ -267,7 +272,7 @@ export class WriteHalf {
     if (c === null || c.idle) return;
     c.flush(
       () => this.#room(),
-      () => this.#error ?? (this.sender.closeSent ? new CloseSentError() : null),
+      () => this.#refusal(),
       (op, payload) => this.#sendControl(op, payload),
     );
   }
