@@ -120,12 +120,17 @@ export class Closing {
   closeNow(): void {
     if (this.#local) return;
     this.#local = true;
-    const e = withoutStack(() => new CloseError(1006, "closed locally"));
-    this.#r().failNow(e);
-    this.#w.fail(e);
+    // After the socket closed both halves keep its error, unless messages are still unread: then
+    // they are dropped and reads see "closed locally" (skipping the unused error: one fewer
+    // Error per conn that the peer resets and the application then closes).
+    if (this.#gone === null || this.#r().failed === null) {
+      const e = withoutStack(() => new CloseError(1006, "closed locally"));
+      this.#r().failNow(e);
+      this.#w.fail(e);
+      this.#shutdownDone?.(this.#received ?? e);
+    }
     this.#stopTimers();
     this.#ended = true;
-    this.#shutdownDone?.(this.#received ?? e);
     this.#t.destroy();
   }
 

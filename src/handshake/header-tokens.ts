@@ -78,6 +78,9 @@ function isOWS(c: number): boolean {
  * @returns Whether an element equals `value`.
  */
 export function tokenListContainsValue(header: HeaderInput, value: string): boolean {
+  // The usual request sends the bare token ("Upgrade", "websocket", "13"): a token has no comma
+  // or whitespace, so a whole-value match is an element match, without splitting.
+  if (typeof header === "string" && equalASCIIFold(header, value)) return true;
   return forEachElement(header, (e) => equalASCIIFold(e, value));
 }
 

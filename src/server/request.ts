@@ -2,8 +2,8 @@
  * Questions about an incoming request that need no socket: is it a WebSocket upgrade (HTTP/1.1
  * or RFC 8441 HTTP/2), which subprotocols does it offer. Never writes anything.
  */
-import { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { ServerResponse } from "node:http";
+import { Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import type { ServerResponse } from "node:http";
 import type { UpgradeRequest } from "./options.js";
 import { tokenListContainsValue, equalASCIIFold, type HeaderInput } from "../handshake/header-tokens.js";
 import { parseSubprotocolOffer } from "../handshake/subprotocols.js";
@@ -15,8 +15,9 @@ export function isHttp2Request(req: UpgradeRequest): req is Http2ServerRequest {
 
 /** Reports whether `x` is an HTTP response object (the `(req, res)` form), not a socket. */
 export function isResponse(x: unknown): x is ServerResponse | Http2ServerResponse {
-  return x instanceof ServerResponse || x instanceof Http2ServerResponse ||
-    (typeof x === "object" && x !== null && typeof (x as ServerResponse).writeHead === "function");
+  // Both response classes have writeHead and no socket has: one property test instead of two
+  // instanceof walks up a socket's prototype chain on every upgrade.
+  return typeof x === "object" && x !== null && typeof (x as ServerResponse).writeHead === "function";
 }
 
 function header(req: UpgradeRequest, name: string): HeaderInput {
