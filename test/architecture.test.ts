@@ -1,6 +1,7 @@
 /**
  * Enforces DESIGN.md §2.1: imports point down only, the sans-I/O core imports no I/O module, no
- * file passes the 500-line hard stop, and the package has no runtime dependencies.
+ * file passes the 500-line hard stop, every export is documented, and the package has no runtime
+ * dependencies.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -86,6 +87,21 @@ describe("architecture (DESIGN.md §2.1)", () => {
       if (n > 500) big.push(`${relative(root, f)} (${n})`);
     }
     assert.deepEqual(big, []);
+  });
+
+  it("every exported declaration in src/ carries a doc comment (re-exports excepted)", () => {
+    const bare: string[] = [];
+    for (const f of files) {
+      const lines = readFileSync(f, "utf8").split("\n");
+      lines.forEach((line, i) => {
+        if (!/^export (declare )?(abstract )?(async )?(class|function|const|let|interface|type|enum) /.test(line)) return;
+        if (/^export type \{/.test(line)) return; // a re-export: documented where it is declared
+        let j = i - 1;
+        while (j >= 0 && lines[j]!.trim() === "") j--;
+        if (!(lines[j] ?? "").trim().endsWith("*/")) bare.push(`${relative(root, f)}:${i + 1}`);
+      });
+    }
+    assert.deepEqual(bare, []);
   });
 
   it("the package has zero runtime dependencies", () => {
