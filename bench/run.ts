@@ -6,6 +6,7 @@
 // writes .bench-results/latest.json.
 //   node build/bench/run.js [--quick] [--only=A,B,Dhs] [--reps=3] [--dur=1700] [--warmup=300] [--conns=1000]
 //                           [--no-bun]     (SILVERBACK_BUN=/path/to/bun: use that binary)
+//                           [--pin]        (servers on CPU 0, load generators and clients on CPU 1)
 // Default: 3 reps × 1.7 s (+0.3 s warm-up) per server, ≈ 6.5 min; --quick: 1 rep × 0.6 s, ≈ 1.2 min.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, release } from "node:os";
@@ -15,6 +16,7 @@ import { buildLoadgen } from "./lib/gobuild.js";
 import { bunVersion, ensureBun } from "./lib/bun.js";
 import { selectJobs, type Kind } from "./lib/jobs.js";
 import { runOne, type Sample, type Settings } from "./lib/runners.js";
+import { setPinning } from "./lib/proc.js";
 import { aggregate, printTable, type Collected } from "./lib/report.js";
 
 const argv = process.argv.slice(2);
@@ -27,6 +29,8 @@ const settings: Settings = {
   memConns: Number(opt("conns") ?? 1000),
   loadgen: "",
 };
+const pin = argv.includes("--pin");
+setPinning(pin);
 const jobs = selectJobs(opt("only"));
 if (jobs.length === 0) {
   console.error("no scenario matches --only (use A,B,C,D,E,F or ids like B32, Dhs, Fmem)");
@@ -52,7 +56,8 @@ const machine = {
   bun: settings.bun ? bunVersion(settings.bun) : null,
 };
 console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Node ${machine.node}; ` +
-  `${machine.bun ? `Bun ${machine.bun}` : "no Bun"}; ${reps} rep(s) × ${settings.durMs} ms (+${settings.warmupMs} ms warm-up)`);
+  `${machine.bun ? `Bun ${machine.bun}` : "no Bun"}; ${reps} rep(s) × ${settings.durMs} ms (+${settings.warmupMs} ms warm-up)` +
+  (pin ? "; pinned: servers on CPU 0, load on CPU 1" : ""));
 
 const got: Collected = new Map();
 const t0 = Date.now();
@@ -80,7 +85,7 @@ mkdirSync(dir, { recursive: true });
 const record = {
   date: new Date().toISOString(),
   machine,
-  settings: { reps, warmupMs: settings.warmupMs, durMs: settings.durMs, memConns: settings.memConns, quick },
+  settings: { reps, warmupMs: settings.warmupMs, durMs: settings.durMs, memConns: settings.memConns, quick, pin },
   elapsedSeconds: Math.round((Date.now() - t0) / 1000),
   notes: [
     "ratioToWs = median / median of ws plain (WS_NO_BUFFER_UTIL=1, WS_NO_UTF_8_VALIDATE=1), same run",
