@@ -5,23 +5,11 @@
  * streams make), so big messages compress in parallel with the event loop instead of blocking it.
  */
 import { Buffer } from "node:buffer";
-import { constants, createDeflateRaw } from "node:zlib";
+import { constants } from "node:zlib";
 import { CloseError } from "../../errors.js";
-import { ZlibLimiter } from "./limiter.js";
-// A cycle with zlib-engine.ts (which creates NativeEngines); engineSpec is only called lazily.
-import { engineSpec, type EngineSpec, type RunResult, type ZlibEngine } from "./zlib-engine.js";
-
-/** The native class (node's `binding.Zlib`); its methods are what lib/zlib.js calls. */
-interface NativeZlib {
-  init(windowBits: number, level: number, memLevel: number, strategy: number, state: Uint32Array,
-    onWritten: () => void, dictionary: undefined): unknown;
-  writeSync(flush: number, i: Uint8Array, inOff: number, inLen: number, o: Uint8Array, outOff: number, outLen: number): void;
-  write(flush: number, i: Uint8Array, inOff: number, inLen: number, o: Uint8Array, outOff: number, outLen: number): void;
-  reset(): void;
-  close(): void;
-  onerror: (message: string, errno: number, code?: string) => void;
-}
-type NativeCtor = new (mode: number) => NativeZlib;
+import type { ZlibLimiter } from "./limiter.js";
+import type { NativeCtor, NativeZlib } from "./native-zlib.js";
+import type { EngineSpec, RunResult, ZlibEngine } from "./zlib-engine.js";
 
 /** Output bytes per native call; also the size of the shared scratch buffer. */
 const OUT_SLICE = 64 * 1024;
@@ -51,46 +39,6 @@ let scratch: Buffer | undefined;
 /** The error for a call on a closed engine (API.md §4.6 wording for operations after close()). */
 export function closedError(): CloseError {
   return new CloseError(1006, "closed locally");
-}
-
-let nativeCtor: NativeCtor | null | undefined;
-
-/** The native zlib class, found once through a throwaway stream; null when this Node hides it. */
-export function findNative(): NativeCtor | null {
-  if (nativeCtor !== undefined) return nativeCtor;
-  nativeCtor = null;
-  try {
-    const s = createDeflateRaw({ chunkSize: 64 }) as unknown as { _handle?: object; _writeState?: unknown };
-    const c = s._handle?.constructor as NativeCtor | undefined;
-    (s as unknown as { close(): void }).close();
-    const p = c?.prototype as Partial<NativeZlib> | undefined;
-    if (s._writeState instanceof Uint32Array && typeof c === "function" && p !== undefined &&
-      typeof p.init === "function" && typeof p.writeSync === "function" && typeof p.write === "function" &&
-      typeof p.reset === "function" && typeof p.close === "function" && selfTest(c)) {
-      nativeCtor = c;
-    }
-  } catch {
-    nativeCtor = null;
-  }
-  return nativeCtor;
-}
-
-/** Deflates and inflates a short text through fresh handles: proves the calling convention. */
-function selfTest(c: NativeCtor): boolean {
-  const text = Buffer.from("silverback zlib self-test, silverback zlib self-test");
-  const d = new NativeEngine(engineSpec("deflate", 15), c);
-  const i = new NativeEngine(engineSpec("inflate", 15), c);
-  try {
-    const limiter = new ZlibLimiter(1);
-    const z: Buffer[] = [];
-    d.run(text, constants.Z_SYNC_FLUSH, 1024, z, limiter);
-    const back: Buffer[] = [];
-    i.run(Buffer.concat(z), constants.Z_SYNC_FLUSH, 1024, back, limiter);
-    return Buffer.concat(back).equals(text);
-  } finally {
-    d.close();
-    i.close();
-  }
 }
 
 /** A job in progress: where it is in its input and how much it produced. */

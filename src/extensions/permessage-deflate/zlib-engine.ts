@@ -4,7 +4,8 @@
  */
 import { constants, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from "node:zlib";
 import { AsyncEngine } from "./async-engine.js";
-import { NativeEngine, findNative } from "./native-engine.js";
+import { NativeEngine } from "./native-engine.js";
+import { findNative } from "./native-zlib.js";
 import type { ZlibLimiter } from "./limiter.js";
 
 /** What to build: raw deflate (with level/memLevel/strategy) or raw inflate, and the window. */

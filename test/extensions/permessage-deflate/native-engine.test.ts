@@ -8,7 +8,8 @@ import { Buffer } from "node:buffer";
 import { after, describe, it } from "node:test";
 import { constants, inflateRawSync } from "node:zlib";
 import { CloseError } from "../../../src/errors.js";
-import { NativeEngine, findNative, setZlibOffloadMin } from "../../../src/extensions/permessage-deflate/native-engine.js";
+import { NativeEngine, setZlibOffloadMin } from "../../../src/extensions/permessage-deflate/native-engine.js";
+import { findNative } from "../../../src/extensions/permessage-deflate/native-zlib.js";
 import { engineSpec } from "../../../src/extensions/permessage-deflate/zlib-engine.js";
 import { CountingLimiter, jsonLike, randomBytes } from "./util.js";
 
