@@ -30,6 +30,10 @@ const settings: Settings = {
   loadgen: "",
 };
 const pin = argv.includes("--pin");
+if (pin && cpus().length < 2) {
+  console.error("--pin needs two CPUs (servers on CPU 0, load on CPU 1)");
+  process.exit(2);
+}
 setPinning(pin);
 const jobs = selectJobs(opt("only"));
 if (jobs.length === 0) {
