@@ -40,6 +40,7 @@ export {
 } from "./errors.js";
 export type { Data, Deadline, HttpHeaders, ReadOptions, KeepAliveOptions, BufferPool } from "./types.js";
 export { Conn, newConn, type Message, type NewConnOptions, type NextReaderResult } from "./conn/conn.js";
+export type { ConnSettings } from "./conn/options.js";
 export type { MessageWriter } from "./conn/message-writer.js";
 export type { CloseHandler, PingPongHandler } from "./conn/control-handlers.js";
 export { PreparedMessage } from "./conn/prepared-message.js";

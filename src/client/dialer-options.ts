@@ -7,6 +7,7 @@ import type { Duplex } from "node:stream";
 import { DEFAULT_DIAL_HANDSHAKE_TIMEOUT, DEFAULT_READ_BUFFER_SIZE, DEFAULT_READ_LIMIT,
   DEFAULT_WRITE_BUFFER_SIZE, DEFAULT_WRITE_HIGH_WATER_MARK } from "../constants.js";
 import type { BufferPool, KeepAliveOptions } from "../types.js";
+import type { ConnSettings } from "../conn/options.js";
 import { validateCompressionOptions, type CompressionOptions } from "../extensions/compression.js";
 import { isValidSubprotocol } from "../handshake/subprotocols.js";
 import type { NetDialArgs, NetDialTLSArgs } from "./connect.js";
@@ -25,7 +26,7 @@ export interface CookieJar {
 }
 
 /** Options of {@link Dialer} (gorilla: the fields of `Dialer`). Copied at construction. */
-export interface DialerOptions {
+export interface DialerOptions extends ConnSettings {
   /** Opens the TCP stream to the server or the proxy (gorilla `NetDialContext`). Default `net.connect`. */
   netDial?: (o: NetDialArgs) => Duplex | Promise<Duplex>;
   /** Opens an already secure stream for `wss:` without a proxy (gorilla `NetDialTLSContext`). */
@@ -36,14 +37,6 @@ export interface DialerOptions {
   tlsClientConfig?: tls.ConnectionOptions;
   /** ms for dial + proxy + TLS + HTTP exchange; 0 = none (gorilla `HandshakeTimeout`). Default 45000. */
   handshakeTimeout?: number;
-  /** Max unread received bytes before the socket is paused (gorilla `ReadBufferSize`). Default 65536. */
-  readBufferSize?: number;
-  /** Frame size of `nextWriter` (gorilla `WriteBufferSize`). Default 16384. */
-  writeBufferSize?: number;
-  /** Pool of write buffers (gorilla `WriteBufferPool`). */
-  writeBufferPool?: BufferPool;
-  /** Unsent bytes above which write promises wait. Default 65536. */
-  writeHighWaterMark?: number;
   /** Subprotocols offered in `Sec-WebSocket-Protocol`, in order (gorilla `Subprotocols`). */
   subprotocols?: string[];
   /** Offer permessage-deflate (gorilla `EnableCompression`). Default false. */
@@ -52,10 +45,6 @@ export interface DialerOptions {
   compression?: CompressionOptions;
   /** Cookie store (gorilla `Jar`). */
   jar?: CookieJar;
-  /** Max message size in bytes after inflation; 0 = none. Default 64 MiB. */
-  readLimit?: number;
-  /** Built-in keepalive (API.md §4.8). Default off. */
-  keepAlive?: KeepAliveOptions;
   /** RFC 8441 (API.md §13). "off" and "prefer" dial HTTP/1.1 for now; "require" is refused. Default "off". */
   http2?: "off" | "prefer" | "require";
 }

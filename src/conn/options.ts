@@ -22,8 +22,27 @@ import { keepAliveOption, sizeOption } from "../util/options.js";
 import { validateReadLimit } from "./validate.js";
 import type { DeflateParams } from "./prepared-message.js";
 
+/**
+ * The per-connection settings that {@link newConn}, the Upgrader and the Dialer share (gorilla: the
+ * buffer fields of `Upgrader` and `Dialer`; `SetReadLimit`'s starting value).
+ */
+export interface ConnSettings {
+  /** Max unread received bytes before the socket is paused (gorilla `ReadBufferSize`). Default 65536. */
+  readBufferSize?: number;
+  /** Frame size of `nextWriter` (gorilla `WriteBufferSize`). Default 16384. */
+  writeBufferSize?: number;
+  /** Pool of write buffers (gorilla `WriteBufferPool`). */
+  writeBufferPool?: BufferPool;
+  /** Unsent bytes above which write promises wait. Default 65536. */
+  writeHighWaterMark?: number;
+  /** Max message size in bytes after inflation; 0 = none. Default 64 MiB. */
+  readLimit?: number;
+  /** Built-in keepalive (API.md §4.8). Default off. */
+  keepAlive?: KeepAliveOptions;
+}
+
 /** Options of {@link newConn} (API §4). */
-export interface NewConnOptions {
+export interface NewConnOptions extends ConnSettings {
   /** Role: a server expects masked frames and sends unmasked ones. */
   server: boolean;
   /** The negotiated subprotocol; "" or absent for none. */
@@ -34,18 +53,6 @@ export interface NewConnOptions {
   compression?: NegotiatedCompression | null;
   /** level, memLevel, windowBits, threshold, concurrency. */
   compressionOptions?: CompressionOptions;
-  /** Max unread received bytes before the socket is paused. Default 65536. */
-  readBufferSize?: number;
-  /** Frame size of `nextWriter`. Default 16384. */
-  writeBufferSize?: number;
-  /** Pool of write buffers (gorilla `WriteBufferPool`). */
-  writeBufferPool?: BufferPool;
-  /** Unsent bytes above which write promises wait. Default 65536. */
-  writeHighWaterMark?: number;
-  /** Max message size after inflation; 0 = none. Default 64 MiB. */
-  readLimit?: number;
-  /** Built-in keepalive (API §4.8). Default off. */
-  keepAlive?: KeepAliveOptions;
   /** @internal The Upgrader's or Dialer's zlib job limiter. */
   zlibLimiter?: ZlibLimiter;
 }

@@ -9,6 +9,7 @@ import {
   DEFAULT_READ_BUFFER_SIZE, DEFAULT_READ_LIMIT, DEFAULT_WRITE_BUFFER_SIZE, DEFAULT_WRITE_HIGH_WATER_MARK,
 } from "../constants.js";
 import type { BufferPool, KeepAliveOptions } from "../types.js";
+import type { ConnSettings } from "../conn/options.js";
 import { validateCompressionOptions, type CompressionOptions } from "../extensions/compression.js";
 import { isValidSubprotocol } from "../handshake/subprotocols.js";
 import { MAX_TIMEOUT, functionOption, keepAliveOption, sizeOption } from "../util/options.js";
@@ -25,7 +26,7 @@ export interface ErrorResponse {
 }
 
 /** Options of {@link Upgrader} (gorilla: the fields of `Upgrader`). Copied at construction. */
-export interface UpgraderOptions {
+export interface UpgraderOptions extends ConnSettings {
   /**
    * ms from `upgrade()` until the 101 is handed to the socket (an async `checkOrigin` included);
    * 0 = none (gorilla `HandshakeTimeout`). Default 0. Before `upgrade()` runs, node bounds the
@@ -33,14 +34,6 @@ export interface UpgraderOptions {
    * (300 s) and `maxHeaderSize` (16 KiB → 431) stop slow-loris and oversized heads.
    */
   handshakeTimeout?: number;
-  /** Max unread received bytes before the socket is paused (gorilla `ReadBufferSize`). Default 65536. */
-  readBufferSize?: number;
-  /** Frame size of `nextWriter` (gorilla `WriteBufferSize`). Default 16384. */
-  writeBufferSize?: number;
-  /** Pool of write buffers (gorilla `WriteBufferPool`). */
-  writeBufferPool?: BufferPool;
-  /** Unsent bytes above which write promises wait. Default 65536. */
-  writeHighWaterMark?: number;
   /** Supported subprotocols, most preferred first (gorilla `Subprotocols`). */
   subprotocols?: string[];
   /** Builds the HTTP error answer (gorilla `Error`); the status is fixed. */
@@ -51,10 +44,6 @@ export interface UpgraderOptions {
   enableCompression?: boolean;
   /** permessage-deflate parameters (API.md §5). */
   compression?: CompressionOptions;
-  /** Max message size in bytes after inflation; 0 = none. Default 64 MiB. */
-  readLimit?: number;
-  /** Built-in keepalive (API.md §4.8). Default off. */
-  keepAlive?: KeepAliveOptions;
 }
 
 /** The Upgrader's private copy of its options, defaults applied. */
