@@ -113,7 +113,7 @@ export class WriteHalf {
     const err = this.check();
     if (err !== null) return Promise.reject(err);
     const compress = this.deflater !== null && this.compress && payload.length >= this.threshold;
-    if (!compress && !this.#busy && this.#queue.length === 0 && this.transport.writableLength <= this.hwm) {
+    if (!compress && !this.#busy && this.#queue.length === 0 && this.#room()) {
       return this.#sendData(type, payload, true, false, callerOwned);
     }
     return this.enqueue((resolve, reject) => ({
@@ -159,7 +159,7 @@ export class WriteHalf {
         this.#rejectQueued(err);
         return;
       }
-      if (this.transport.writableLength > this.hwm) return; // resumed by onFlush
+      if (!this.#room()) return; // resumed by onFlush
       const job = this.#queue.shift()!;
       this.#queued -= job.size ?? 0;
       const p = job.start();
@@ -189,7 +189,7 @@ export class WriteHalf {
     // only reuse its buffer after the socket flushed it.
     // (Identity, not `.buffer`: reading `.buffer` makes V8 materialize an ArrayBuffer per call.)
     const aliased = callerOwned && frames.length > 1 && frames[frames.length - 1] === payload;
-    if (!aliased && this.transport.writableLength <= this.hwm) return RESOLVED;
+    if (!aliased && this.#room()) return RESOLVED;
     return this.#waitFlush(aliased ? batch : 0, true);
   }
 
@@ -209,7 +209,7 @@ export class WriteHalf {
   /** The transport flushed a batch: settle waiters, send held control frames, resume the queue. */
   onFlush(): void {
     const t = this.transport;
-    const below = t.writableLength <= this.hwm;
+    const below = this.#room();
     const ws = this.#waiters;
     if (ws.length > 0) {
       let keep: FlushWaiter[] = NONE;
@@ -248,6 +248,7 @@ export class WriteHalf {
     else (this.#controls ??= new HeldControls()).holdPong(payload);
   }
 
+  /** The socket's unsent bytes are within the high-water mark (API §4.3). */
   #room(): boolean {
     return this.transport.writableLength <= this.hwm;
   }
@@ -309,7 +310,7 @@ export class WriteHalf {
         // The shared compressed form was made without our history, and the peer's inflater keeps
         // appending to its window, so our context must restart too (API §6).
         if (d !== null) this.deflater!.reset();
-        if (this.transport.writableLength <= this.hwm) resolve();
+        if (this.#room()) resolve();
         else this.#waitFlush(0, true).then(resolve, reject);
       },
       reject,
